@@ -1,0 +1,22 @@
+# Spindle — top-level tasks. `make test` runs the whole suite; `make run` the demo.
+MVN ?= mvn
+MVNFLAGS ?= -B -ntp
+JAVA ?= java
+
+.PHONY: help run test build clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n",$$1,$$2}'
+
+build: ## compile and package every module, skipping tests (the CLDC check still runs)
+	$(MVN) $(MVNFLAGS) -q package -DskipTests
+
+test: ## the whole suite: unit, integration, CLDC check, benchmark smoke runs
+	$(MVN) $(MVNFLAGS) verify
+
+run: ## the demo (until the fleet demo exists: a priority producer/consumer on Spindle threads)
+	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl firmware/examples -am
+	$(JAVA) -cp firmware/threading/target/classes:firmware/examples/target/classes dev.spindle.examples.PriorityDemo
+
+clean: ## remove build output
+	$(MVN) $(MVNFLAGS) -q clean
