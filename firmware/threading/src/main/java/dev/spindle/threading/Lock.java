@@ -1,0 +1,213 @@
+package dev.spindle.threading;
+
+import java.util.Vector;
+
+/**
+ * Zerynth's {@code threading.Lock}: a lock that is either locked or unlocked, released by any
+ * thread (it has no owner).
+ *
+ * <h2>Wake order</h2>
+ * A release with waiters hands the lock straight to the waiter with the highest priority, the
+ * earliest among equals; the lock never becomes free in between, so a thread that arrives meanwhile
+ * queues behind (no barging). Each waiter waits on its own monitor: a release wakes one thread.
+ *
+ * <h2>Priority inheritance</h2>
+ * While threads wait, the last thread to acquire the lock (its holder, for this purpose) runs at
+ * the highest of their priorities, in every queue it waits in itself and through
+ * {@code java.lang.Thread.setPriority}; its priority drops back when it releases.
+ *
+ * <h2>Timeouts and interrupts</h2>
+ * Timeouts are in milliseconds: {@code -1} waits forever, {@code 0} tries once. A wait that times
+ * out or is interrupted leaves the queue cleanly; an interrupted wait sets the interrupt flag again
+ * and throws {@link ThreadError} with the {@link InterruptedException} as its cause, and never
+ * keeps the lock.
+ *
+ * <h2>Memory effects</h2>
+ * Actions before a {@code release()} happen-before the actions after the {@code acquire()} that
+ * takes the lock next (both pass through this object's monitor).
+ *
+ * <p>Fields {@link #locked} and {@link #owner} are guarded by this; {@link #piHolder} and
+ * {@link #piWaiters} by {@link Scheduler#LOCK}.
+ */
+public class Lock extends Sync implements AutoCloseable {
+    private boolean locked;
+    /** The last acquirer: the holder for priority inheritance and for {@link Condition}. */
+    private java.lang.Thread owner;
+
+    /** The holder's record while threads wait here, else null. */
+    ThreadRecord piHolder;
+    /** Records of the threads queued here (the same threads as {@link #queue}). */
+    final Vector piWaiters = new Vector(2);
+
+    /** A new, unlocked lock. */
+    public Lock() {
+        super("Lock");
+    }
+
+    /** Acquires the lock, waiting as long as it takes. Always returns true. */
+    public boolean acquire() {
+        return acquire(Timeouts.FOREVER);
+    }
+
+    /**
+     * @param blocking false tries once without waiting
+     * @return whether the lock was acquired
+     */
+    public boolean acquire(boolean blocking) {
+        return acquire(blocking ? Timeouts.FOREVER : 0L);
+    }
+
+    /**
+     * @param blocking  false tries once; then {@code timeoutMs} must be {@code -1}
+     * @param timeoutMs the longest wait in milliseconds; {@code -1} waits forever, {@code 0} tries once
+     * @return whether the lock was acquired (false when the time ran out)
+     * @throws IllegalArgumentException a timeout with {@code blocking} false, or a timeout below -1
+     */
+    public boolean acquire(boolean blocking, long timeoutMs) {
+        Timeouts.checkMillis(timeoutMs);
+        if (!blocking && timeoutMs != Timeouts.FOREVER) {
+            throw new IllegalArgumentException("can't specify a timeout for a non-blocking acquire");
+        }
+        return acquire(blocking ? timeoutMs : 0L);
+    }
+
+    /**
+     * Unlocks, or hands the lock to the best waiter. Any thread may release.
+     *
+     * @throws ThreadError if the lock is not locked
+     */
+    public void release() {
+        synchronized (this) {
+            if (!locked) {
+                throw new ThreadError("release unlocked lock");
+            }
+            if (queue.isEmpty()) {
+                locked = false;
+                owner = null;
+                return;
+            }
+            handOff();
+        }
+    }
+
+    /** @return whether the lock is locked now */
+    public synchronized boolean locked() {
+        return locked;
+    }
+
+    /**
+     * Acquires the lock for a try-with-resources block, Python's {@code with lock:}.
+     * <pre>try (Lock held = lock.enter()) { ... }</pre>
+     */
+    public Lock enter() {
+        acquire();
+        return this;
+    }
+
+    /** Releases the lock at the end of a try-with-resources block. */
+    @Override
+    public void close() {
+        release();
+    }
+
+    @Override
+    public String toString() {
+        return describe() + (locked() ? "(locked)" : "(unlocked)");
+    }
+
+    // ---- Sync hooks, all under this monitor ---------------------------------------------------
+
+    @Override
+    final boolean tryTake(java.lang.Thread caller) {
+        if (locked) {
+            return false;
+        }
+        locked = true;
+        owner = caller;
+        return true;
+    }
+
+    @Override
+    final void enqueued(Waiter w, boolean timed) {
+        synchronized (Scheduler.LOCK) {
+            Scheduler.beginWaitLocked(w.record, this, timed);
+            if (piHolder == null) {
+                piHolder = Scheduler.recordOf(owner);
+                piHolder.boosting.addElement(this);
+            }
+            piWaiters.addElement(w.record);
+            w.record.blockedOn = this;
+            Scheduler.recompute(piHolder);
+        }
+    }
+
+    @Override
+    final void cancelled(Waiter w) {
+        synchronized (Scheduler.LOCK) {
+            Scheduler.endWaitLocked(w.record);
+            piWaiters.removeElement(w.record);
+            w.record.blockedOn = null;
+            ThreadRecord holder = piHolder;
+            if (piWaiters.isEmpty()) {
+                holder.boosting.removeElement(this);
+                piHolder = null;
+            }
+            Scheduler.recompute(holder);
+        }
+    }
+
+    @Override
+    final void granted(Waiter w) {
+        owner = w.thread;
+        synchronized (Scheduler.LOCK) {
+            Scheduler.endWaitLocked(w.record);
+            piWaiters.removeElement(w.record);
+            w.record.blockedOn = null;
+            ThreadRecord previous = piHolder;
+            previous.boosting.removeElement(this);
+            if (piWaiters.isEmpty()) {
+                piHolder = null;
+            } else {
+                piHolder = w.record;
+                w.record.boosting.addElement(this);
+            }
+            Scheduler.recompute(previous);
+            Scheduler.recompute(w.record);
+        }
+    }
+
+    @Override
+    final void giveBack() {
+        release();
+    }
+
+    // ---- for Condition -----------------------------------------------------------------------
+
+    /** @return whether the calling thread acquired this lock and has not released it */
+    final synchronized boolean heldByCurrentThread() {
+        return locked && owner == java.lang.Thread.currentThread();
+    }
+
+    /**
+     * Queues a signalled Condition waiter for this lock at its own priority, or grants the lock
+     * to it at once when the lock is free. Called under the Condition's monitor.
+     */
+    final void enqueueSignalled(Waiter w) {
+        synchronized (this) {
+            if (!locked) {
+                locked = true;
+                owner = w.thread;
+                Scheduler.endWait(w.record);
+                w.grant();
+                return;
+            }
+            queue.add(w);
+            enqueued(w, false);
+        }
+    }
+
+    /** Acquires the lock even if interrupted meanwhile; the interrupt flag is set again after. */
+    final void acquireUninterruptibly() {
+        acquire(Timeouts.FOREVER, UNINTERRUPTIBLE);
+    }
+}

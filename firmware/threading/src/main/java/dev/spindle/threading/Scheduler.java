@@ -1,0 +1,316 @@
+package dev.spindle.threading;
+
+import java.util.Enumeration;
+import java.util.Hashtable;
+import java.util.Vector;
+
+/**
+ * The scheduler shim's shared state: the thread registry and priority inheritance.
+ *
+ * <h2>Locking</h2>
+ * One global monitor, {@link #LOCK}, guards the registry, every {@link ThreadRecord}'s fields and
+ * the inheritance fields of every {@link Lock} ({@code piHolder}, {@code piWaiters}). It is taken
+ * only on slow paths (a thread that must wait, a release that has waiters, start and end of a
+ * thread), never on an uncontended acquire or release. Lock order, always in this direction:
+ * {@code Condition} monitor, then primitive monitor, then {@code LOCK}, then a {@link Waiter}'s
+ * monitor. Nothing calls user code while holding {@code LOCK}.
+ *
+ * <h2>Priority inheritance</h2>
+ * A thread's effective priority is the highest of its base priority and the effective priorities
+ * of all threads queued on the Locks it holds (the last acquirer counts as holder, since a Zerynth
+ * Lock has no owner). {@link #recompute} re-derives it from scratch and, when it changed, walks on
+ * to the holder of the Lock that thread itself waits for, so a boost travels down a chain of
+ * blocked holders. The walk stops when nothing changes (which also ends it on a deadlock cycle)
+ * or after {@link #MAX_CHAIN} hops.
+ */
+final class Scheduler {
+    static final Object LOCK = new Object();
+
+    /** Terminated, never-joined threads kept in the table (oldest dropped first). */
+    static final int HISTORY = 64;
+    private static final int MAX_CHAIN = 64;
+    private static final int FOREIGN_PURGE_AT = 32;
+
+    private static long nextIdent = 1; // guarded by LOCK
+    /** Running threads (Spindle's and foreign ones met in a wait): java.lang.Thread -> ThreadRecord. */
+    private static final Hashtable running = new Hashtable(); // guarded by LOCK
+    /** Spindle's threads from start until joined or pushed out of the history, in start order. */
+    private static final Vector table = new Vector(); // guarded by LOCK
+    private static int terminatedInTable; // guarded by LOCK
+    private static int foreignCount; // guarded by LOCK
+    private static final Vector listeners = new Vector(); // guarded by LOCK
+
+    private Scheduler() {
+    }
+
+    static long newIdent() {
+        synchronized (LOCK) {
+            return nextIdent++;
+        }
+    }
+
+    /** @return the calling thread's record, made on first use for threads Spindle did not start */
+    static ThreadRecord current() {
+        java.lang.Thread me = java.lang.Thread.currentThread();
+        synchronized (LOCK) {
+            return recordOf(me);
+        }
+    }
+
+    /** Caller holds LOCK. */
+    static ThreadRecord recordOf(java.lang.Thread t) {
+        ThreadRecord r = (ThreadRecord) running.get(t);
+        if (r == null) {
+            if (++foreignCount > FOREIGN_PURGE_AT) {
+                purgeDeadForeign();
+            }
+            r = new ThreadRecord(nextIdent++, t.getName(), PriorityMap.fromJava(t.getPriority()), false);
+            r.thread = t;
+            r.state = ThreadInfo.RUNNABLE;
+            running.put(t, r);
+        }
+        return r;
+    }
+
+    private static void purgeDeadForeign() {
+        Vector dead = new Vector();
+        for (Enumeration e = running.keys(); e.hasMoreElements();) {
+            java.lang.Thread t = (java.lang.Thread) e.nextElement();
+            ThreadRecord r = (ThreadRecord) running.get(t);
+            if (!r.library && !t.isAlive()) {
+                dead.addElement(t);
+            }
+        }
+        for (int i = 0; i < dead.size(); i++) {
+            running.remove(dead.elementAt(i));
+        }
+        foreignCount -= dead.size();
+    }
+
+    // ---- thread life cycle -------------------------------------------------------------------
+
+    /** Enters a thread Spindle is about to start; it shows as runnable from now on. */
+    static void register(ThreadRecord r, java.lang.Thread t) {
+        synchronized (LOCK) {
+            r.thread = t;
+            r.state = ThreadInfo.RUNNABLE;
+            r.effective = r.base;
+            running.put(t, r);
+            table.addElement(r);
+        }
+    }
+
+    /** Takes back a registration whose thread the VM refused to start. */
+    static void unregister(ThreadRecord r) {
+        synchronized (LOCK) {
+            running.remove(r.thread);
+            table.removeElement(r);
+            r.thread = null;
+            r.state = ThreadInfo.NEW;
+        }
+    }
+
+    /** Records the end of a Spindle thread and trims the history of terminated threads. */
+    static ThreadInfo terminated(ThreadRecord r, Throwable exception) {
+        synchronized (LOCK) {
+            r.state = ThreadInfo.TERMINATED;
+            r.exception = exception;
+            r.waitingOn = null;
+            running.remove(r.thread);
+            if (!r.joined) {
+                terminatedInTable++;
+                trimHistory();
+            } else {
+                table.removeElement(r);
+            }
+            return r.snapshot();
+        }
+    }
+
+    /** A join saw the thread end: it leaves the table. */
+    static void joined(ThreadRecord r) {
+        synchronized (LOCK) {
+            if (r.joined) {
+                return;
+            }
+            r.joined = true;
+            if (r.state == ThreadInfo.TERMINATED && table.removeElement(r)) {
+                terminatedInTable--;
+            }
+        }
+    }
+
+    private static void trimHistory() {
+        for (int i = 0; terminatedInTable > HISTORY && i < table.size();) {
+            ThreadRecord old = (ThreadRecord) table.elementAt(i);
+            if (old.state == ThreadInfo.TERMINATED) {
+                table.removeElementAt(i);
+                terminatedInTable--;
+            } else {
+                i++;
+            }
+        }
+    }
+
+    static ThreadInfo info(ThreadRecord r) {
+        synchronized (LOCK) {
+            return r.snapshot();
+        }
+    }
+
+    // ---- waits -------------------------------------------------------------------------------
+
+    /** Marks {@code r} as waiting on {@code on}. Caller holds the primitive's monitor. */
+    static void beginWait(ThreadRecord r, Primitive on, boolean timed) {
+        synchronized (LOCK) {
+            beginWaitLocked(r, on, timed);
+        }
+    }
+
+    static void beginWaitLocked(ThreadRecord r, Primitive on, boolean timed) {
+        r.state = timed ? ThreadInfo.TIMED_WAITING : ThreadInfo.WAITING;
+        r.waitingOn = on;
+        r.waitingSince = System.currentTimeMillis();
+    }
+
+    /** Marks {@code r} as running again. */
+    static void endWait(ThreadRecord r) {
+        synchronized (LOCK) {
+            endWaitLocked(r);
+        }
+    }
+
+    static void endWaitLocked(ThreadRecord r) {
+        if (r.state != ThreadInfo.TERMINATED) {
+            r.state = ThreadInfo.RUNNABLE;
+        }
+        r.waitingOn = null;
+        r.waitingSince = 0L;
+    }
+
+    // ---- priority inheritance ----------------------------------------------------------------
+
+    /**
+     * Re-derives {@code r}'s effective priority and carries a change down the chain of Lock
+     * holders it waits behind. Caller holds LOCK.
+     */
+    static void recompute(ThreadRecord r) {
+        for (int hops = 0; r != null && hops < MAX_CHAIN; hops++) {
+            int p = r.base;
+            for (int i = 0; i < r.boosting.size(); i++) {
+                Vector waiters = ((Lock) r.boosting.elementAt(i)).piWaiters;
+                for (int j = 0; j < waiters.size(); j++) {
+                    int q = ((ThreadRecord) waiters.elementAt(j)).effective;
+                    if (q > p) {
+                        p = q;
+                    }
+                }
+            }
+            if (p == r.effective) {
+                return;
+            }
+            r.effective = p;
+            if (r.thread != null) {
+                r.thread.setPriority(PriorityMap.toJava(p));
+            }
+            Lock next = r.blockedOn;
+            r = next == null ? null : next.piHolder;
+        }
+    }
+
+    // ---- registry views ----------------------------------------------------------------------
+
+    static ThreadInfo[] snapshot() {
+        synchronized (LOCK) {
+            ThreadInfo[] rows = new ThreadInfo[table.size()];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = ((ThreadRecord) table.elementAt(i)).snapshot();
+            }
+            return rows;
+        }
+    }
+
+    /**
+     * Finds every cycle in the wait-for graph of Locks: thread -> Lock it waits for -> that
+     * Lock's holder -> ... Each cycle is reported once, starting from its lowest ident.
+     */
+    static Deadlock[] findDeadlocks() {
+        synchronized (LOCK) {
+            Vector found = new Vector();
+            Hashtable done = new Hashtable(); // records already walked: no new cycle starts there
+            for (Enumeration e = running.elements(); e.hasMoreElements();) {
+                ThreadRecord start = (ThreadRecord) e.nextElement();
+                Vector path = new Vector();
+                ThreadRecord r = start;
+                while (r != null && r.blockedOn != null && done.get(r) == null && path.indexOf(r) < 0) {
+                    path.addElement(r);
+                    r = r.blockedOn.piHolder;
+                }
+                int at = r == null ? -1 : path.indexOf(r);
+                if (at >= 0) {
+                    found.addElement(cycle(path, at));
+                }
+                for (int i = 0; i < path.size(); i++) {
+                    done.put(path.elementAt(i), path);
+                }
+            }
+            Deadlock[] result = new Deadlock[found.size()];
+            found.copyInto(result);
+            return result;
+        }
+    }
+
+    private static Deadlock cycle(Vector path, int from) {
+        int n = path.size() - from;
+        int lowest = from;
+        for (int i = from; i < path.size(); i++) {
+            if (((ThreadRecord) path.elementAt(i)).ident < ((ThreadRecord) path.elementAt(lowest)).ident) {
+                lowest = i;
+            }
+        }
+        ThreadInfo[] threads = new ThreadInfo[n];
+        String[] locks = new String[n];
+        for (int k = 0; k < n; k++) {
+            ThreadRecord r = (ThreadRecord) path.elementAt(from + (lowest - from + k) % n);
+            threads[k] = r.snapshot();
+            locks[k] = r.blockedOn.describe();
+        }
+        return new Deadlock(threads, locks);
+    }
+
+    // ---- listeners ---------------------------------------------------------------------------
+
+    static void addListener(ThreadListener l) {
+        synchronized (LOCK) {
+            if (!listeners.contains(l)) {
+                listeners.addElement(l);
+            }
+        }
+    }
+
+    static void removeListener(ThreadListener l) {
+        synchronized (LOCK) {
+            listeners.removeElement(l);
+        }
+    }
+
+    /** Tells every listener, without holding LOCK; a listener's failure is not the thread's. */
+    static void fire(ThreadInfo info, boolean start) {
+        Object[] ls;
+        synchronized (LOCK) {
+            ls = new Object[listeners.size()];
+            listeners.copyInto(ls);
+        }
+        for (int i = 0; i < ls.length; i++) {
+            try {
+                if (start) {
+                    ((ThreadListener) ls[i]).threadStarted(info);
+                } else {
+                    ((ThreadListener) ls[i]).threadTerminated(info);
+                }
+            } catch (RuntimeException ignored) {
+                // A broken listener must not end or fail the thread it is told about.
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.spindle.threading;
+
+/**
+ * One blocked thread: the node that a wait queue holds and the monitor that this one thread, and
+ * no other, waits on. Releasers hand the resource over by {@link #grant() granting} the node, so
+ * a release wakes exactly the chosen thread (no {@code notifyAll} herd, no barging).
+ *
+ * <p>Fields: {@link #prev}/{@link #next} and {@link #inCondition} are guarded by the monitor of the
+ * primitive whose queue holds the node; {@link #state} is guarded by this node's own monitor. A
+ * thread that holds a primitive's monitor may lock a node; a thread that holds a node's monitor
+ * never locks anything else.
+ */
+final class Waiter {
+    static final int WAITING = 0;
+    static final int GRANTED = 1;
+    static final int CANCELLED = 2;
+
+    /** Outcomes of {@link #park(long)}. */
+    static final int PARK_GRANTED = 0;
+    static final int PARK_TIMED_OUT = 1;
+    static final int PARK_INTERRUPTED = 2;
+
+    final java.lang.Thread thread;
+    final ThreadRecord record;
+
+    Waiter prev; // guarded by the owning primitive
+    Waiter next; // guarded by the owning primitive
+    /** True while the node sits in a Condition's queue rather than its lock's (guarded by the Condition). */
+    boolean inCondition;
+
+    private int state = WAITING; // guarded by this
+    private InterruptedException interruption; // written and read only by the waiting thread
+
+    Waiter(java.lang.Thread thread, ThreadRecord record) {
+        this.thread = thread;
+        this.record = record;
+    }
+
+    /** Zerynth priority the queues order this waiter by: its thread's effective priority. */
+    int priority() {
+        return record.effective;
+    }
+
+    /** Hands the resource to the waiting thread and wakes it. Called once, by the releaser. */
+    synchronized void grant() {
+        state = GRANTED;
+        notify();
+    }
+
+    /**
+     * Called by the waiting thread under the primitive's monitor once its wait ended without a
+     * grant: cancels the node unless a grant won the race.
+     *
+     * @return true if the node was granted after all
+     */
+    synchronized boolean cancelUnlessGranted() {
+        if (state == GRANTED) {
+            return true;
+        }
+        state = CANCELLED;
+        return false;
+    }
+
+    /**
+     * Waits on this node until granted, the timeout passes or the thread is interrupted. Called by
+     * the waiting thread without any other monitor held.
+     *
+     * @param timeoutMs {@link Timeouts#FOREVER}, 0 (only look) or a positive number of milliseconds
+     */
+    synchronized int park(long timeoutMs) {
+        if (timeoutMs == 0) {
+            return state == GRANTED ? PARK_GRANTED : PARK_TIMED_OUT;
+        }
+        Countdown countdown = timeoutMs > 0 ? new Countdown(timeoutMs) : null;
+        try {
+            while (state == WAITING) {
+                if (countdown == null) {
+                    wait();
+                } else {
+                    long left = countdown.left();
+                    if (left <= 0) {
+                        return PARK_TIMED_OUT;
+                    }
+                    wait(left);
+                }
+            }
+            return PARK_GRANTED;
+        } catch (InterruptedException e) {
+            interruption = e;
+            return PARK_INTERRUPTED;
+        }
+    }
+
+    /**
+     * Waits until granted, whatever interrupts come; used where the grant is certain to come
+     * (a signalled Condition waiter queued on its lock).
+     *
+     * @return the first interruption seen meanwhile, or null
+     */
+    synchronized InterruptedException parkUninterruptibly() {
+        InterruptedException seen = null;
+        while (state == WAITING) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                if (seen == null) {
+                    seen = e;
+                }
+            }
+        }
+        return seen;
+    }
+
+    /** The interruption that ended the last {@link #park} with {@link #PARK_INTERRUPTED}. */
+    InterruptedException interruption() {
+        return interruption;
+    }
+}
