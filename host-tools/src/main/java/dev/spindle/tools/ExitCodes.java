@@ -1,0 +1,14 @@
+package dev.spindle.tools;
+
+/** The exit codes of the {@code spindle} command, part of its interface for scripts. */
+public final class ExitCodes {
+    /** Everything asked for was done. */
+    public static final int OK = 0;
+    /** It failed; the message says what happened and what to do. */
+    public static final int FAILURE = 1;
+    /** The command line was wrong (picocli's usage error code). */
+    public static final int USAGE = 2;
+
+    private ExitCodes() {
+    }
+}

@@ -1,0 +1,50 @@
+package dev.spindle.tools;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code spindle} command: field scripts and the dashboard for a fleet of Spindle boards.
+ * Each subcommand is a class of its own; a bare {@code spindle} prints the usage.
+ *
+ * <p>Exit codes are part of the interface: see {@link ExitCodes}.
+ */
+@Command(name = "spindle",
+        mixinStandardHelpOptions = true,
+        versionProvider = SpindleCommand.Version.class,
+        description = "Run, watch and update Spindle boards.",
+        subcommands = {CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "1:failure (the message says what happened and what to do)",
+            "2:bad command line (unknown option, missing argument)"})
+public final class SpindleCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** @return a command line wired for Spindle: exit codes, case-insensitive enums */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new SpindleCommand());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** Reports the version from the jar manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = SpindleCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"spindle " + (v == null ? "development build" : v)};
+        }
+    }
+}
