@@ -66,6 +66,7 @@ final class Scheduler {
             }
             r = new ThreadRecord(nextIdent++, t.getName(), PriorityMap.fromJava(t.getPriority()), false);
             r.thread = t;
+            r.javaBase = t.getPriority();
             r.state = ThreadInfo.RUNNABLE;
             running.put(t, r);
         }
@@ -93,6 +94,7 @@ final class Scheduler {
     static void register(ThreadRecord r, java.lang.Thread t) {
         synchronized (LOCK) {
             r.thread = t;
+            r.javaBase = PriorityMap.toJava(r.base);
             r.state = ThreadInfo.RUNNABLE;
             r.effective = r.base;
             running.put(t, r);
@@ -211,7 +213,9 @@ final class Scheduler {
             }
             r.effective = p;
             if (r.thread != null) {
-                r.thread.setPriority(PriorityMap.toJava(p));
+                // Back at its base, a thread gets its own Java priority again, not the map's
+                // nearest entry (a foreign thread may run at a priority the map does not use).
+                r.thread.setPriority(p == r.base ? r.javaBase : Math.max(r.javaBase, PriorityMap.toJava(p)));
             }
             Lock next = r.blockedOn;
             r = next == null ? null : next.piHolder;

@@ -20,6 +20,8 @@ final class ThreadRecord {
 
     java.lang.Thread thread;
     int base;
+    /** The Java priority the thread runs at when it inherits nothing (its own, for foreign threads). */
+    int javaBase;
     int state = ThreadInfo.NEW;
     /** The primitive waited on, or null. */
     Primitive waitingOn;
