@@ -9,8 +9,8 @@ package dev.spindle.threading;
  * new ({@link #getIdent()} is -1) -> started ({@link #isAlive()} is true as soon as
  * {@code start} returns, the thread is in the {@link ThreadRegistry}) -> terminated ({@code run}
  * returned or threw; {@link #getExc()} holds what it threw, which is also printed and recorded).
- * A {@code start} refused for a bad argument, or because the VM could not make a thread, leaves
- * the object new and startable.
+ * A {@code start} refused for a bad argument, or because the VM could not make a thread (or
+ * failed to start it in any other way), leaves the object new and startable, with no registry row.
  *
  * <h2>Priorities</h2>
  * Seven priorities, {@link #PRIO_LOWEST} to {@link #PRIO_HIGHEST}. Every Spindle wait queue
@@ -123,29 +123,40 @@ public class Thread implements Runnable {
             }
             started = true;
         }
-        java.lang.Thread t = null;
+        boolean registered = false;
+        boolean launched = false;
         try {
-            t = Platform.get().newThread(new Body(), record.name, size);
+            java.lang.Thread t = Platform.get().newThread(new Body(), record.name, size);
             t.setPriority(PriorityMap.toJava(prio));
             synchronized (Scheduler.LOCK) {
                 record.base = prio;
                 record.stackSize = size;
             }
             Scheduler.register(record, t);
+            registered = true;
             carrier = t;
             alive = true;
             t.start();
+            launched = true;
         } catch (OutOfMemoryError e) {
-            alive = false;
-            carrier = null;
-            if (t != null) {
-                Scheduler.unregister(record);
-            }
-            synchronized (this) {
-                started = false;
-            }
             throw new ThreadError("can't start new thread: the VM refused (" + e.getMessage()
                     + "); end some threads or give them smaller stacks", e);
+        } finally {
+            if (!launched) {
+                // Whatever the VM threw, the object goes back to new: startable, not alive, no row.
+                alive = false;
+                carrier = null;
+                if (registered) {
+                    Scheduler.unregister(record);
+                }
+                synchronized (Scheduler.LOCK) {
+                    record.base = PRIO_NORMAL;
+                    record.stackSize = 0;
+                }
+                synchronized (this) {
+                    started = false;
+                }
+            }
         }
     }
 

@@ -351,7 +351,7 @@ class UncaughtAndPlatformTest {
     // ---- a VM that cannot create threads ---------------------------------------------------
 
     /** A platform whose threads fail to start, as a VM out of native threads does. */
-    private static final class RefusingPlatform extends Platform {
+    private static class RefusingPlatform extends Platform {
         final AtomicInteger made = new AtomicInteger();
 
         @Override
@@ -409,6 +409,53 @@ class UncaughtAndPlatformTest {
         t.start();
         Waiting.joinClean(t);
         assertTrue(ran.get());
+    }
+
+    @Test
+    void refusedStartLeavesTheThreadNew() {
+        Thread t = new Thread(() -> { }, "refused-prio");
+        Platform.install(new RefusingPlatform());
+        try {
+            assertThrows(ThreadError.class, () -> t.start(Thread.PRIO_HIGHEST, 16384));
+        } finally {
+            Platform.install(null);
+        }
+        assertEquals(Thread.PRIO_NORMAL, t.getPriority(), "still the priority of a new thread");
+        assertEquals("<Thread(refused-prio, initial)>", t.toString());
+        t.start();
+        assertEquals(Thread.PRIO_NORMAL, t.getPriority());
+        Waiting.joinClean(t);
+    }
+
+    /** A VM may fail a start with something else than OutOfMemoryError: it passes through, undone. */
+    @Test
+    void otherStartFailurePassesThroughAndLeavesNoPhantomThread() {
+        Thread t = new Thread(() -> { }, "failing-start");
+        IllegalStateException failure = new IllegalStateException("VM says no");
+        Platform.install(new RefusingPlatform() {
+            @Override
+            java.lang.Thread newThread(Runnable body, String name, int stackSize) {
+                return new java.lang.Thread(body, name) {
+                    @Override
+                    public synchronized void start() {
+                        throw failure;
+                    }
+                };
+            }
+        });
+        List<Long> before = tableIdents();
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class, t::start);
+            assertSame(failure, e);
+            assertFalse(t.isAlive());
+            assertEquals(-1L, t.getIdent());
+            assertTrue(before.containsAll(tableIdents()), "no phantom row");
+            assertThrows(ThreadError.class, () -> t.join(0), "not started, so join must not wait forever");
+        } finally {
+            Platform.install(null);
+        }
+        t.start();
+        Waiting.joinClean(t);
     }
 
     @Test
