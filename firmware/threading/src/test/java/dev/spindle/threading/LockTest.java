@@ -151,6 +151,28 @@ class LockTest {
     }
 
     @Test
+    void hugeTimeoutsWaitAndAreGranted() {
+        Lock lock = new Lock();
+        Event ev = new Event();
+        lock.acquire();
+        AtomicBoolean got = new AtomicBoolean();
+        AtomicBoolean set = new AtomicBoolean();
+        Thread t = new Thread(() -> got.set(lock.acquire(true, Long.MAX_VALUE)), "huge-lock");
+        Thread u = new Thread(() -> set.set(ev.await(Long.MAX_VALUE)), "huge-event");
+        t.start();
+        u.start();
+        Waiting.untilWaiting(t.getIdent());
+        Waiting.untilWaiting(u.getIdent());
+        lock.release();
+        ev.set();
+        Waiting.joinClean(t);
+        Waiting.joinClean(u);
+        assertTrue(got.get());
+        assertTrue(set.get());
+        lock.release();
+    }
+
+    @Test
     void enterAndCloseAreWithLock() {
         Lock lock = new Lock();
         try (Lock held = lock.enter()) {

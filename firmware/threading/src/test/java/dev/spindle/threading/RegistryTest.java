@@ -327,6 +327,34 @@ class RegistryTest {
         }
     }
 
+    /** A plain Lock is not reentrant: a thread acquiring it twice waits for itself. */
+    @Test
+    void selfDeadlockIsAOneThreadCycle() {
+        Lock lock = new Lock();
+        Semaphore ready = new Semaphore(0);
+        AtomicBoolean gotItBack = new AtomicBoolean();
+        Thread t = new Thread(() -> {
+            lock.acquire();
+            ready.release();
+            gotItBack.set(lock.acquire(true, Waiting.HANG_GUARD_MS));
+            lock.release();
+        }, "self-locked");
+        t.start();
+        ready.acquire();
+        Waiting.untilWaiting(t.getIdent());
+        try {
+            List<Deadlock> found = deadlocksAmong(new Thread[] {t});
+            assertEquals(1, found.size(), found.toString());
+            assertEquals(1, found.get(0).getThreads().length);
+            assertEquals("self-locked waits for " + lock.describe() + " held by self-locked", found.get(0).toString());
+        } finally {
+            lock.release();
+            Waiting.joinClean(t);
+        }
+        assertTrue(gotItBack.get());
+        assertFalse(lock.locked());
+    }
+
     @Test
     void aChainIsNoDeadlock() {
         Lock l0 = new Lock();
