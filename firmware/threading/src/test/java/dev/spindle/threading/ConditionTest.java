@@ -347,6 +347,55 @@ class ConditionTest {
     }
 
     @Test
+    void timedOutWaiterTakesTheLockBackBeforeReturning() {
+        Condition c = new Condition();
+        AtomicBoolean result = new AtomicBoolean(true);
+        AtomicBoolean held = new AtomicBoolean();
+        Semaphore waiting = new Semaphore(0);
+        Thread t = new Thread(() -> {
+            c.acquire();
+            waiting.release();
+            result.set(c.await(50));
+            held.set(c.getLock().heldByCurrentThread());
+            c.release();
+        }, "timed-out");
+        t.start();
+        waiting.acquire();
+        c.acquire(); // only once the waiter released it in await
+        Waiting.untilWaitingOn(t.getIdent(), "Lock#"); // timed out, now queued for the lock
+        assertTrue(t.isAlive());
+        c.release();
+        Waiting.joinClean(t);
+        assertFalse(result.get());
+        assertTrue(held.get());
+    }
+
+    /** A signalled waiter queues on the lock at its own priority, so it boosts the signaller. */
+    @Test
+    void signalledHighWaiterBoostsTheLowSignallerUntilItReleases() {
+        Condition c = new Condition();
+        Thread high = new Thread(() -> {
+            c.acquire();
+            c.await();
+            c.release();
+        }, "high-cond");
+        high.start(Thread.PRIO_HIGHEST);
+        Waiting.untilWaitingOn(high.getIdent(), "Condition#");
+        PriorityInheritanceTest.Holder low = new PriorityInheritanceTest.Holder("low-signaller", Thread.PRIO_LOWEST,
+                () -> {
+                    c.acquire();
+                    c.signal();
+                });
+        Waiting.untilWaitingOn(high.getIdent(), "Lock#");
+        assertEquals(Thread.PRIO_HIGHEST, low.effective());
+        assertEquals(PriorityMap.toJava(Thread.PRIO_HIGHEST), low.javaPriority());
+        low.run(c::release);
+        Waiting.joinClean(high);
+        assertEquals(Thread.PRIO_LOWEST, low.effective());
+        low.stop();
+    }
+
+    @Test
     void toStringNamesLockAndWaiting() {
         Condition c = new Condition();
         assertTrue(c.toString().matches("Condition#\\d+\\(Lock#\\d+, 0 waiting\\)"), c.toString());

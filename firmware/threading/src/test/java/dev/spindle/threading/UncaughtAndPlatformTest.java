@@ -222,6 +222,44 @@ class UncaughtAndPlatformTest {
     }
 
     @Test
+    void aFailingReportDoesNotHideTheEnd() {
+        RuntimeException brokenToString = new RuntimeException("x") {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public String toString() {
+                throw new IllegalStateException("toString is broken too");
+            }
+        };
+        Thread t = new Thread(() -> {
+            throw brokenToString;
+        }, "broken-report");
+        Thread u = new Thread(() -> {
+            throw new IllegalStateException("plain");
+        }, "throwing-printer") {
+            @Override
+            protected void printUncaught(Throwable e) {
+                throw new IllegalStateException("the printer fails");
+            }
+        };
+        PrintStream err = System.err;
+        System.setErr(new PrintStream(new ByteArrayOutputStream(), true));
+        try {
+            t.start();
+            u.start();
+            t.join();
+            u.join();
+        } finally {
+            System.setErr(err);
+        }
+        assertFalse(t.isAlive());
+        assertFalse(u.isAlive());
+        assertSame(brokenToString, t.getExc());
+        assertTrue(u.getExc() instanceof IllegalStateException);
+        assertEquals("plain", u.getExc().getMessage());
+    }
+
+    @Test
     void cldcPlatformPrintsHeaderAndTrace() {
         Platform.install(new Platform.Cldc());
         PrintStream err = System.err;
