@@ -1,0 +1,15 @@
+/*
+ * Spindle CLDC 8 signature stub: NOT an implementation, never on any class path.
+ * Only its member signatures matter: animal-sniffer merges them into the CLDC 1.1 API
+ * (org.microemu:cldcapi11). CLDC 1.1 class; only the CLDC 8 addition valueOf(int) (autoboxing) is declared here (superclass kept: Object; CLDC has no Number).
+ * See docs/cldc.md ("Allowed CLDC 8 additions") before adding anything here.
+ */
+package java.lang;
+
+public final class Integer {
+    /* CLDC 1.1 constructor, repeated so that javac adds no other one. */
+    public Integer(int value) { }
+
+    /* CLDC 8 addition. */
+    public static Integer valueOf(int value) { return null; }
+}
