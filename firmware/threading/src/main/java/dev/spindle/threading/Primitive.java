@@ -23,8 +23,11 @@ abstract class Primitive {
         description = label;
     }
 
-    /** @return e.g. {@code Lock#12}, stable for the object's life */
-    final String describe() {
+    /**
+     * @return e.g. {@code Lock#12}, stable for the object's life. Overridden only inside this
+     *         package, never by user code, so the registry may call it while holding its lock.
+     */
+    String describe() {
         return description;
     }
 }

@@ -82,7 +82,7 @@ public class Thread implements Runnable {
         long ident = Scheduler.newIdent();
         String shown = name != null ? name : "Thread-" + ident;
         record = new ThreadRecord(ident, shown, PRIO_NORMAL, true);
-        finished = new Event("join " + shown);
+        finished = new JoinGate(record);
     }
 
     /** Starts the thread at {@link #PRIO_NORMAL} with the platform's default stack. */
@@ -255,6 +255,21 @@ public class Thread implements Runnable {
         long ident = getIdent();
         String status = ident < 0 ? "initial" : alive ? "started " + ident : "stopped " + ident;
         return "<Thread(" + getName() + ", " + status + ")>";
+    }
+
+    /** The event a thread's end sets; joiners show as waiting on {@code join <its current name>}. */
+    private static final class JoinGate extends Event {
+        private final ThreadRecord record;
+
+        JoinGate(ThreadRecord record) {
+            super("join");
+            this.record = record;
+        }
+
+        @Override
+        String describe() {
+            return "join " + record.name;
+        }
     }
 
     /** Runs {@link #run()} on the new thread and records how it ended. */

@@ -90,6 +90,9 @@ class RegistryTest {
         assertEquals(ThreadInfo.TIMED_WAITING, Waiting.row(onEvent.getIdent()).getState());
         assertEquals(cond.describe(), Waiting.row(onCond.getIdent()).getWaitingOn());
         assertEquals("join reg-runnable", Waiting.row(joiner.getIdent()).getWaitingOn());
+        runnable.setName("reg-renamed");
+        assertEquals("join reg-renamed", Waiting.row(joiner.getIdent()).getWaitingOn(),
+                "a joiner shows the joined thread's current name");
 
         ThreadInfo e = Waiting.row(ended.getIdent());
         assertEquals(ThreadInfo.TERMINATED, e.getState());
