@@ -109,7 +109,7 @@ public final class BoardSpec {
             return -1;
         }
         String v = header[pin];
-        return v.charAt(0) >= '0' && v.charAt(0) <= '9' ? Integer.parseInt(v) : -1;
+        return BoardFiles.isNumber(v) ? Integer.parseInt(v) : -1;
     }
 
     /** @return the header pin of BCM line {@code bcm}, or -1 if it is not on the header */

@@ -47,6 +47,7 @@ class BoardFilesTest {
             assertEquals(17, s.bcmForHeaderPin(11));
             assertEquals(21, s.bcmForHeaderPin(40));
             assertEquals(-1, s.bcmForHeaderPin(6));
+            assertEquals(-1, s.bcmForHeaderPin(1), "3V3 is not a line");
             assertEquals("GND", s.headerPin(39));
             assertEquals(12, s.headerPinForBcm(18));
             assertTrue(s.serialPorts().length >= 1);
