@@ -41,8 +41,13 @@ public abstract class BaseDigitalOutput implements DigitalOutput {
         write(false);
     }
 
+    // toggle and write each take this monitor once (no nested entry): it is the whole cost the HAL
+    // adds to a backend write (see docs/hal.md, Benchmark).
     public final synchronized void toggle() {
-        write(!high);
+        checkOpen();
+        boolean level = !high;
+        apply(level);
+        high = level;
     }
 
     public final synchronized void write(boolean level) {

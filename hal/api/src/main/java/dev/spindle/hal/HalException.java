@@ -11,9 +11,13 @@ package dev.spindle.hal;
 public class HalException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    // CLDC 1.1's RuntimeException has no cause constructor, so the cause is kept here
+    // (as dev.spindle.threading.ThreadError does).
+    private final Throwable cause;
+
     /** @param message what failed, on which pin/port/file, and the fix */
     public HalException(String message) {
-        super(message);
+        this(message, null);
     }
 
     /**
@@ -21,6 +25,13 @@ public class HalException extends RuntimeException {
      * @param cause   the backend's exception
      */
     public HalException(String message, Throwable cause) {
-        super(message, cause);
+        super(message);
+        this.cause = cause;
+    }
+
+    /** @return the backend's exception behind this one, or null */
+    @Override
+    public Throwable getCause() {
+        return cause;
     }
 }
