@@ -120,6 +120,6 @@ public abstract class BaseSerialPort implements SerialPort {
 
     @Override
     public String toString() {
-        return "serial port " + name + " (" + device + ", " + config + ")";
+        return "serial port " + name + " (" + (name.equals(device) ? "" : device + ", ") + config + ")";
     }
 }

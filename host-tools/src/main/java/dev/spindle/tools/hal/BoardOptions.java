@@ -123,7 +123,7 @@ public final class BoardOptions {
             for (String s : buttons) {
                 String[] p = split(s, ":", "--sim-button", "PIN:PERIOD_MS, e.g. 27:2000");
                 long period = number(p[1], "--sim-button");
-                b.pulse(number(p[0], "--sim-button"), period, Math.min(100, period / 2), false);
+                b.pulse(number(p[0], "--sim-button"), period, Math.min(100, period / 2), SimBoard.ACTIVE_LOW);
             }
             for (String l : loopbacks) {
                 b.loopback(l);

@@ -29,7 +29,7 @@ import java.util.Map;
  * board.drive(22, true);                           // something outside pulls 22 high
  * board.loopback("serial0");                       // what serial0 sends, it receives
  * board.connect("serial1", other, "serial0");      // a null-modem cable to another simulated board
- * board.pulse(27, 2000, 100, false);               // a button pressed every 2 s for 100 ms (demos)
+ * board.pulse(27, 2000, 100, SimBoard.ACTIVE_LOW);   // a button pressed every 2 s for 100 ms (demos)
  * </pre>
  *
  * <h2>The level of a line</h2>
@@ -45,6 +45,11 @@ import java.util.Map;
  * calls user code while holding {@link #state} (listeners run on the inputs' own threads).
  */
 public final class SimBoard extends Board {
+    /** For {@link #pulse}: the line idles low and pulses high. */
+    public static final boolean ACTIVE_HIGH = true;
+    /** For {@link #pulse}: the line idles high and pulses low (a button to ground with a pull-up). */
+    public static final boolean ACTIVE_LOW = false;
+
     /** BCM numbers go up to 63 in board files. */
     static final int LINES = 64;
 
@@ -162,10 +167,10 @@ public final class SimBoard extends Board {
 
     /**
      * Starts a script that pulses line {@code bcm}: every {@code periodMs} it goes to the active level
-     * for {@code widthMs}, then back (a button pressed every 2 s: {@code pulse(27, 2000, 100, false)},
-     * active low for a button to ground). Runs on a Spindle thread until closed or the board closes.
+     * for {@code widthMs}, then back (a button to ground pressed every 2 s:
+     * {@code pulse(27, 2000, 100, ACTIVE_LOW)}). Runs on a Spindle thread until closed or the board closes.
      *
-     * @param activeHigh true pulses high from low, false pulses low from high
+     * @param activeHigh {@link #ACTIVE_HIGH} pulses high from low, {@link #ACTIVE_LOW} low from high
      */
     public SimScript pulse(int bcm, long periodMs, long widthMs, boolean activeHigh) {
         checkLine(bcm);

@@ -253,7 +253,7 @@ class SimBoardTest {
         DigitalInput button = board.openInput(27, InputConfig.DEFAULT.pull(Pull.UP));
         Edges edges = new Edges();
         edges.listen(button, Edge.FALLING);
-        SimScript s = board.pulse(27, 60, 20, false);
+        SimScript s = board.pulse(27, 60, 20, SimBoard.ACTIVE_LOW);
         assertEquals("falling@gpio27-edges", edges.next());
         assertEquals("falling@gpio27-edges", edges.next());
         s.close();
