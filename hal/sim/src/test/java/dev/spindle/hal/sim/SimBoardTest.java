@@ -19,6 +19,8 @@ import dev.spindle.hal.Pull;
 import dev.spindle.hal.SerialConfig;
 import dev.spindle.hal.SerialPort;
 import dev.spindle.hal.Shutdown;
+import dev.spindle.threading.ThreadInfo;
+import dev.spindle.threading.ThreadRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,6 +32,9 @@ import org.junit.jupiter.api.Timeout;
 /** The simulator through the HAL API only, as firmware sees it. Timeouts are hang guards. */
 @Timeout(30)
 class SimBoardTest {
+    /** Zerynth priority for the listener thread (java.lang.Thread is the test's own Thread). */
+    private static final int PRIO_HIGHER = dev.spindle.threading.Thread.PRIO_HIGHER;
+
     private static final long GUARD_S = 10;
     private final SimBoard board = new SimBoard();
 
@@ -56,7 +61,7 @@ class SimBoardTest {
     @Test
     void anOutputWiredToAnInputFiresEdgesOnASpindleThread() throws Exception {
         board.wire(17, 27);
-        DigitalInput in = board.openInput(27, InputConfig.DEFAULT);
+        DigitalInput in = board.openInput(27, InputConfig.DEFAULT.listenerPriority(PRIO_HIGHER));
         DigitalOutput out = board.openOutput(17, OutputConfig.DEFAULT);
         Edges edges = new Edges();
         edges.listen(in, Edge.BOTH);
@@ -66,7 +71,19 @@ class SimBoardTest {
         assertTrue(in.read());
         out.toggle();
         assertEquals("falling@gpio27-edges", edges.next());
-        assertTrue(dev.spindle.threading.ThreadRegistry.class != null);
+        ThreadInfo info = null;
+        for (ThreadInfo t : ThreadRegistry.snapshot()) {
+            if (t.getName().equals("gpio27-edges") && t.getState() != ThreadInfo.TERMINATED) {
+                info = t;
+            }
+        }
+        assertNotNull(info, "the listener thread is in the Spindle thread registry");
+        assertEquals(PRIO_HIGHER, info.getPriority());
+        in.close();
+        for (ThreadInfo t : ThreadRegistry.snapshot()) {
+            assertFalse(t.getName().equals("gpio27-edges") && t.getState() != ThreadInfo.TERMINATED,
+                    "close() ends the listener thread");
+        }
     }
 
     @Test
@@ -167,6 +184,20 @@ class SimBoardTest {
         assertEquals("rising@gpio26-edges", edges.next());
         assertEquals("falling@gpio26-edges", edges.next(), "the window closed on low: the change is reported");
         assertNull(edges.seen.poll(50, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void aListenerMayCloseItsOwnInputAndTheLineIsReleased() throws Exception {
+        DigitalInput in = board.openInput(19, InputConfig.DEFAULT);
+        BlockingQueue<Boolean> closed = new LinkedBlockingQueue<>();
+        in.addListener(Edge.RISING, (input, e) -> {
+            input.close();
+            closed.add(!input.isOpen());
+        });
+        board.drive(19, true);
+        assertEquals(Boolean.TRUE, closed.poll(GUARD_S, TimeUnit.SECONDS));
+        assertFalse(board.isOpen(19));
+        board.openOutput(19, OutputConfig.DEFAULT).close();
     }
 
     @Test
