@@ -3,7 +3,7 @@ MVN ?= mvn
 MVNFLAGS ?= -B -ntp
 JAVA ?= java
 
-.PHONY: help run test build clean
+.PHONY: help run test build clean bench-hal
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n",$$1,$$2}'
@@ -20,3 +20,7 @@ run: ## the demo (until the fleet demo exists: a priority producer/consumer on S
 
 clean: ## remove build output
 	$(MVN) $(MVNFLAGS) -q clean
+
+bench-hal: ## HAL benchmark: GPIO toggle and edge latency vs raw Pi4J (mock platform), serial loopback vs line rate
+	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl bench/hal -am
+	$(JAVA) -jar bench/hal/target/bench-hal.jar --out bench/results/hal.txt $(BENCH_HAL_ARGS)

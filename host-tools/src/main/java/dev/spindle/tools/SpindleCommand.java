@@ -1,5 +1,7 @@
 package dev.spindle.tools;
 
+import dev.spindle.tools.hal.GpioCommand;
+import dev.spindle.tools.hal.SerialCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +15,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SpindleCommand.Version.class,
         description = "Run, watch and update Spindle boards.",
-        subcommands = {CommandLine.HelpCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, GpioCommand.class, SerialCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
