@@ -13,7 +13,8 @@ import java.util.List;
  * {@code n - 1} is always waiting. One measuring Spindle thread at
  * {@link dev.spindle.threading.Thread#PRIO_HIGHEST} sleeps 1 ms, then times {@code lock()} (from
  * the call to its return), runs the same critical section and unlocks; repeated for the samples
- * asked, the first {@link #WARMUP} dropped. The same workload runs on Spindle's Lock and on a fair
+ * asked, the first {@link #WARMUP} dropped. The configurations run interleaved in
+ * {@link #BLOCKS} blocks, and the reported p99 is the median of the blocks' p99s. The same workload runs on Spindle's Lock and on a fair
  * {@code ReentrantLock} (for which the priorities are only labels): with Spindle the high thread
  * should wait at most about one critical section whatever {@code n}; with the FIFO peer it waits
  * behind the whole queue.
@@ -22,8 +23,10 @@ import java.util.List;
  */
 final class LatencyHarness {
     static final long CRITICAL_NANOS = 20_000;
-    static final int WARMUP = 50;
+    static final int WARMUP = 10;
     static final long LIMIT_MS = 20_000;
+    /** Interleaved blocks per configuration; see {@link #runInterleaved}. */
+    static final int BLOCKS = 10;
 
     /** Latencies of one configuration, in nanoseconds. */
     static final class Result {
@@ -38,12 +41,66 @@ final class LatencyHarness {
         }
 
         long percentile(double q) {
-            if (sorted.length == 0) {
-                return -1;
-            }
-            int i = (int) Math.ceil(q * sorted.length) - 1;
-            return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+            return percentileOf(sorted, q);
         }
+    }
+
+    /** @return the {@code q} quantile (nearest rank) of ascending {@code sorted}, -1 when empty */
+    static long percentileOf(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    /**
+     * Runs every configuration ({@code contenders} x {@code locks}) in {@link #BLOCKS} interleaved
+     * blocks of {@code samples / BLOCKS}, so that a burst of load from elsewhere on a shared machine
+     * hits one block of several configurations rather than the whole of one.
+     *
+     * @return per configuration, in the order given: the blocks' results
+     */
+    static List<List<Result>> runInterleaved(java.util.function.Supplier<BenchLock>[] locks, int[] contenders,
+            int samples) {
+        List<List<Result>> all = new ArrayList<>();
+        for (int i = 0; i < contenders.length * locks.length; i++) {
+            all.add(new ArrayList<>());
+        }
+        int perBlock = Math.max(1, samples / BLOCKS);
+        for (int block = 0; block < BLOCKS; block++) {
+            int k = 0;
+            for (int n : contenders) {
+                for (java.util.function.Supplier<BenchLock> lock : locks) {
+                    all.get(k++).add(run(lock.get(), n, perBlock));
+                }
+            }
+        }
+        return all;
+    }
+
+    /**
+     * @return {p50, p99, max, samples, p90}: p50, p90 and max over all samples of the blocks; p99 as the median of the blocks' p99s (robust to a few noisy blocks)
+     */
+    static long[] summarize(List<Result> blocks) {
+        List<long[]> parts = new ArrayList<>();
+        long[] p99s = new long[blocks.size()];
+        int total = 0;
+        for (int i = 0; i < blocks.size(); i++) {
+            parts.add(blocks.get(i).sorted);
+            p99s[i] = blocks.get(i).percentile(0.99);
+            total += blocks.get(i).sorted.length;
+        }
+        long[] merged = new long[total];
+        int at = 0;
+        for (long[] part : parts) {
+            System.arraycopy(part, 0, merged, at, part.length);
+            at += part.length;
+        }
+        Arrays.sort(merged);
+        Arrays.sort(p99s);
+        return new long[] {percentileOf(merged, 0.50), p99s[p99s.length / 2], merged.length == 0 ? -1 : merged[merged.length - 1],
+            merged.length, percentileOf(merged, 0.90)};
     }
 
     private LatencyHarness() {

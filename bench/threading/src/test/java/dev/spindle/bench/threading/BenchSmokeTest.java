@@ -57,7 +57,7 @@ class BenchSmokeTest {
         }
 
         List<BenchmarksDoc.Row> rows = BenchmarksDoc.rows(results);
-        assertEquals(21, rows.size());
+        assertEquals(22, rows.size());
         Path doc = dir.resolve("benchmarks.md");
         Files.write(doc, "# Benchmarks\n\nHand-written text stays.\n".getBytes(StandardCharsets.UTF_8));
         BenchmarksDoc.write(results, doc);
