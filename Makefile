@@ -18,7 +18,7 @@ run: ## the demo (until the fleet demo exists: a priority producer/consumer on S
 	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl firmware/examples -am
 	$(JAVA) -cp firmware/threading/target/classes:firmware/examples/target/classes dev.spindle.examples.PriorityDemo
 
-bench-threading: ## threading benchmarks vs java.util.concurrent (~6 min, 2 cores): bench/results/threading.json, docs/benchmarks.md
+bench-threading: ## threading benchmarks vs java.util.concurrent (~5 min, 2 cores): bench/results/threading.json, docs/benchmarks.md
 	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl bench/threading -am
 	$(JAVA) -Djdk.attach.allowAttachSelf=true -Djol.skipHotspotSAAttach=true \
 	  -cp bench/threading/target/classes:$$(cat bench/threading/target/classpath.txt) \
