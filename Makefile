@@ -3,7 +3,7 @@ MVN ?= mvn
 MVNFLAGS ?= -B -ntp
 JAVA ?= java
 
-.PHONY: help run test build clean bench-hal
+.PHONY: help run test build clean bench-hal bench-threading
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n",$$1,$$2}'
@@ -17,6 +17,12 @@ test: ## the whole suite: unit, integration, CLDC check, benchmark smoke runs
 run: ## the demo (until the fleet demo exists: a priority producer/consumer on Spindle threads)
 	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl firmware/examples -am
 	$(JAVA) -cp firmware/threading/target/classes:firmware/examples/target/classes dev.spindle.examples.PriorityDemo
+
+bench-threading: ## threading benchmarks vs java.util.concurrent (~5 min, 2 cores): bench/results/threading.json, docs/benchmarks.md
+	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl bench/threading -am
+	$(JAVA) -Djdk.attach.allowAttachSelf=true -Djol.skipHotspotSAAttach=true \
+	  -cp bench/threading/target/classes:$$(cat bench/threading/target/classpath.txt) \
+	  dev.spindle.bench.threading.BenchMain
 
 clean: ## remove build output
 	$(MVN) $(MVNFLAGS) -q clean
