@@ -26,11 +26,10 @@ package dev.spindle.threading;
  * call returns true with the interrupt flag set (as {@code java.util.concurrent} does), so a
  * {@code signal(n)} never wakes fewer than {@code n} threads.
  *
- * <p>{@link #waiters} and the {@code inCondition} flag of its nodes are guarded by this.
+ * <p>The queue of signal-waiters and the {@code inCondition} flag of its nodes are guarded by this.
  */
 public class Condition extends Primitive implements AutoCloseable {
     private final Lock lock;
-    private final WaitQueue waiters = new WaitQueue();
 
     /** A condition with a new, plain {@link Lock} of its own. */
     public Condition() {
@@ -104,7 +103,7 @@ public class Condition extends Primitive implements AutoCloseable {
         Waiter w = new Waiter(java.lang.Thread.currentThread(), Scheduler.current());
         synchronized (this) {
             w.inCondition = true;
-            waiters.add(w);
+            add(w);
             Scheduler.beginWait(w.record, this, timeoutMs != Timeouts.FOREVER);
         }
         lock.release();
@@ -116,7 +115,7 @@ public class Condition extends Primitive implements AutoCloseable {
         synchronized (this) {
             signalled = !w.inCondition;
             if (!signalled) {
-                waiters.remove(w);
+                remove(w);
                 w.inCondition = false;
                 Scheduler.endWait(w.record);
             }
@@ -186,16 +185,22 @@ public class Condition extends Primitive implements AutoCloseable {
      */
     public void signal(int n) {
         checkHeld("notify");
+        Waiter toWake = null;
         synchronized (this) {
             for (int i = 0; i < n; i++) {
-                Waiter w = waiters.pollBest();
+                Waiter w = pollBest();
                 if (w == null) {
                     break;
                 }
                 w.inCondition = false;
-                lock.enqueueSignalled(w);
+                if (lock.enqueueSignalled(w)) {
+                    // The lock was free (another thread released it): w holds it now.
+                    w.wakeNext = toWake;
+                    toWake = w;
+                }
             }
         }
+        Waiter.wakeAll(toWake);
     }
 
     /** Wakes every waiting thread. */
@@ -205,7 +210,7 @@ public class Condition extends Primitive implements AutoCloseable {
 
     /** @return how many threads wait to be signalled */
     public synchronized int waiting() {
-        return waiters.size();
+        return queued();
     }
 
     @Override

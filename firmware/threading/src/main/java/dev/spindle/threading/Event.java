@@ -33,12 +33,21 @@ public class Event extends Sync {
 
     /** Sets the flag and wakes every waiting thread. */
     public void set() {
+        Waiter first = null;
+        Waiter last = null;
         synchronized (this) {
             flag = true;
-            while (handOff() != null) {
-                // each waiter present at the set is granted, highest priority first
+            // Every waiter present at the set is granted here, highest priority first, and woken
+            // in that order once the monitor is left.
+            for (Waiter w; (w = handOff()) != null; last = w) {
+                if (last == null) {
+                    first = w;
+                } else {
+                    last.wakeNext = w;
+                }
             }
         }
+        Waiter.wakeAll(first);
     }
 
     /** Resets the flag: later {@code await} calls wait again. */

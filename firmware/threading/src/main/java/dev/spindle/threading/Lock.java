@@ -36,8 +36,8 @@ public class Lock extends Sync implements AutoCloseable {
 
     /** The holder's record while threads wait here, else null. */
     ThreadRecord piHolder;
-    /** Records of the threads queued here (the same threads as {@link #queue}). */
-    final Vector piWaiters = new Vector(2);
+    /** Records of the threads queued here (the same threads as the queue); made at first contention. */
+    Vector piWaiters;
 
     /** A new, unlocked lock. */
     public Lock() {
@@ -77,17 +77,19 @@ public class Lock extends Sync implements AutoCloseable {
      * @throws ThreadError if the lock is not locked
      */
     public void release() {
+        Waiter next;
         synchronized (this) {
             if (!locked) {
                 throw new ThreadError("release unlocked lock");
             }
-            if (queue.isEmpty()) {
+            if (isEmpty()) {
                 locked = false;
                 owner = null;
                 return;
             }
-            handOff();
+            next = handOff();
         }
+        next.wake();
     }
 
     /** @return whether the lock is locked now */
@@ -128,12 +130,20 @@ public class Lock extends Sync implements AutoCloseable {
     }
 
     @Override
+    final boolean registryOutside() {
+        return false;
+    }
+
+    @Override
     final void enqueued(Waiter w, boolean timed) {
         synchronized (Scheduler.LOCK) {
             Scheduler.beginWaitLocked(w.record, this, timed);
             if (piHolder == null) {
                 piHolder = Scheduler.recordOf(owner);
-                piHolder.boosting.addElement(this);
+                piHolder.addBoosting(this);
+            }
+            if (piWaiters == null) {
+                piWaiters = new Vector(2);
             }
             piWaiters.addElement(w.record);
             w.record.blockedOn = this;
@@ -149,7 +159,7 @@ public class Lock extends Sync implements AutoCloseable {
             w.record.blockedOn = null;
             ThreadRecord holder = piHolder;
             if (piWaiters.isEmpty()) {
-                holder.boosting.removeElement(this);
+                holder.removeBoosting(this);
                 piHolder = null;
             }
             Scheduler.recompute(holder);
@@ -164,12 +174,12 @@ public class Lock extends Sync implements AutoCloseable {
             piWaiters.removeElement(w.record);
             w.record.blockedOn = null;
             ThreadRecord previous = piHolder;
-            previous.boosting.removeElement(this);
+            previous.removeBoosting(this);
             if (piWaiters.isEmpty()) {
                 piHolder = null;
             } else {
                 piHolder = w.record;
-                w.record.boosting.addElement(this);
+                w.record.addBoosting(this);
             }
             Scheduler.recompute(previous);
             Scheduler.recompute(w.record);
@@ -189,20 +199,24 @@ public class Lock extends Sync implements AutoCloseable {
     }
 
     /**
-     * Queues a signalled Condition waiter for this lock at its own priority, or grants the lock
-     * to it at once when the lock is free. Called under the Condition's monitor.
+     * Queues a signalled Condition waiter for this lock at its own priority, or, when the lock is
+     * free, grants it at once. Called under the Condition's monitor.
+     *
+     * @return true if the lock was granted: the caller must {@link Waiter#wake()} the node after
+     *         leaving its monitor
      */
-    final void enqueueSignalled(Waiter w) {
+    final boolean enqueueSignalled(Waiter w) {
         synchronized (this) {
             if (!locked) {
                 locked = true;
                 owner = w.thread;
                 Scheduler.endWait(w.record);
-                w.grant();
-                return;
+                w.markGranted();
+                return true;
             }
-            queue.add(w);
+            add(w);
             enqueued(w, false);
+            return false;
         }
     }
 

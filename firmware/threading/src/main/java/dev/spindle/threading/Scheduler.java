@@ -199,7 +199,7 @@ final class Scheduler {
     static void recompute(ThreadRecord r) {
         for (int hops = 0; r != null && hops < MAX_CHAIN; hops++) {
             int p = r.base;
-            for (int i = 0; i < r.boosting.size(); i++) {
+            for (int i = 0; r.boosting != null && i < r.boosting.size(); i++) {
                 Vector waiters = ((Lock) r.boosting.elementAt(i)).piWaiters;
                 for (int j = 0; j < waiters.size(); j++) {
                     int q = ((ThreadRecord) waiters.elementAt(j)).effective;

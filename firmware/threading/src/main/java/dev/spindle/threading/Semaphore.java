@@ -70,15 +70,18 @@ public class Semaphore extends Sync {
      * @throws ThreadError if the count would pass {@code Integer.MAX_VALUE}
      */
     public void release() {
+        Waiter next;
         synchronized (this) {
-            if (handOff() != null) {
+            next = handOff();
+            if (next == null) {
+                if (permits == Integer.MAX_VALUE) {
+                    throw new ThreadError("semaphore released too many times (count would overflow)");
+                }
+                permits++;
                 return;
             }
-            if (permits == Integer.MAX_VALUE) {
-                throw new ThreadError("semaphore released too many times (count would overflow)");
-            }
-            permits++;
         }
+        next.wake();
     }
 
     /** @return the permits available now (not counting any being handed over) */

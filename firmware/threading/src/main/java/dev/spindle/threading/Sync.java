@@ -7,12 +7,18 @@ package dev.spindle.threading;
  * <ol>
  * <li>Under this object's monitor: if nobody is queued and {@link #tryTake} succeeds, return at
  *     once (the fast path: one monitor enter, no allocation, no global lock). A {@code 0} timeout
- *     stops here. Otherwise append a {@link Waiter} for the caller to {@link #queue}.</li>
- * <li>Outside every monitor, wait on the waiter's own monitor until a releaser
- *     {@linkplain Waiter#grant() grants} it, the time is up or the thread is interrupted.</li>
+ *     stops here.</li>
+ * <li>Outside the monitor, look up the caller's registry record (the global
+ *     {@link Scheduler#LOCK}), then, under the monitor again, try once more and otherwise append a
+ *     {@link Waiter} for the caller to the queue. Registry work stays out of this monitor where it
+ *     can, so releasers and waiters hold it only briefly.</li>
+ * <li>Outside every monitor, wait on the waiter's own monitor until a releaser grants it, the time
+ *     is up or the thread is interrupted.</li>
  * <li>A releaser picks the highest-priority, earliest waiter, removes it and passes the resource
  *     directly to it (the lock stays locked, the permit is never put back): a thread arriving
- *     meanwhile finds the queue non-empty and cannot barge in.</li>
+ *     meanwhile finds the queue non-empty and cannot barge in. It marks the waiter granted under
+ *     this monitor and wakes it only after leaving the monitor, so the woken thread does not block
+ *     on a monitor its releaser still holds (one wake-up per hand-off, not two).</li>
  * <li>A waiter whose time ran out or that was interrupted cancels itself under this monitor
  *     unless a grant won the race; an interrupted waiter that was granted gives the resource back
  *     through {@link #giveBack()}, so no permit is ever kept or lost.</li>
@@ -21,8 +27,8 @@ package dev.spindle.threading;
  * because every release with waiters hands over instead of freeing.
  */
 abstract class Sync extends Primitive {
-    /** Threads waiting for this object; guarded by this. */
-    final WaitQueue queue = new WaitQueue();
+    static final boolean INTERRUPTIBLE = true;
+    static final boolean UNINTERRUPTIBLE = false;
 
     Sync(String kind) {
         super(kind);
@@ -35,14 +41,31 @@ abstract class Sync extends Primitive {
     /** Takes the resource for {@code caller} if free. Called under this monitor. */
     abstract boolean tryTake(java.lang.Thread caller);
 
-    /** A waiter joined the queue (under this monitor): update the registry. */
+    /**
+     * A waiter is about to join the queue (under this monitor unless {@link #registryOutside}).
+     * Marks it waiting in the registry.
+     */
     void enqueued(Waiter w, boolean timed) {
         Scheduler.beginWait(w.record, this, timed);
+    }
+
+    /**
+     * Whether the registry may be told of a wait before the waiter is queued, outside this
+     * monitor: true unless the primitive keeps more state than the registry row (Lock's
+     * priority inheritance must change together with its queue).
+     */
+    boolean registryOutside() {
+        return true;
     }
 
     /** A waiter left the queue without the resource (under this monitor). */
     void cancelled(Waiter w) {
         Scheduler.endWait(w.record);
+    }
+
+    /** The waiter is being granted (under this monitor). */
+    void granted(Waiter w) {
+        // The registry row is cleared by the woken thread itself, outside any monitor.
     }
 
     /** Returns a resource granted to a waiter that then gave up (called with no monitor held). */
@@ -57,9 +80,6 @@ abstract class Sync extends Primitive {
         return acquire(timeoutMs, INTERRUPTIBLE);
     }
 
-    static final boolean INTERRUPTIBLE = true;
-    static final boolean UNINTERRUPTIBLE = false;
-
     /**
      * As {@link #acquire(long)}; an {@link #UNINTERRUPTIBLE} wait (always without a time limit)
      * ignores interrupts and sets the interrupt flag again once it has the resource. Used where
@@ -67,20 +87,36 @@ abstract class Sync extends Primitive {
      */
     final boolean acquire(long timeoutMs, boolean interruptible) {
         java.lang.Thread me = java.lang.Thread.currentThread();
-        Waiter w;
         synchronized (this) {
-            if (queue.isEmpty() && tryTake(me)) {
+            if (isEmpty() && tryTake(me)) {
                 return true;
             }
             if (timeoutMs == 0) {
                 return false;
             }
-            w = new Waiter(me, Scheduler.current());
-            queue.add(w);
-            enqueued(w, timeoutMs > 0);
+        }
+        Waiter w = new Waiter(me, Scheduler.current());
+        boolean timed = timeoutMs > 0;
+        boolean early = registryOutside();
+        if (early) {
+            enqueued(w, timed);
+        }
+        synchronized (this) {
+            if (isEmpty() && tryTake(me)) {
+                if (early) {
+                    Scheduler.endWait(w.record);
+                }
+                return true;
+            }
+            add(w);
+            if (!early) {
+                enqueued(w, timed);
+            }
         }
         if (interruptible == UNINTERRUPTIBLE) {
-            if (w.parkUninterruptibly() != null) {
+            InterruptedException seen = w.parkUninterruptibly();
+            awoken(w);
+            if (seen != null) {
                 me.interrupt();
             }
             return true;
@@ -91,15 +127,19 @@ abstract class Sync extends Primitive {
     private boolean await(Waiter w, long timeoutMs) {
         int outcome = w.park(timeoutMs);
         if (outcome == Waiter.PARK_GRANTED) {
+            awoken(w);
             return true;
         }
         boolean granted;
         synchronized (this) {
             granted = w.cancelUnlessGranted();
             if (!granted) {
-                queue.remove(w);
+                remove(w);
                 cancelled(w);
             }
+        }
+        if (granted) {
+            awoken(w);
         }
         if (outcome == Waiter.PARK_INTERRUPTED) {
             if (granted) {
@@ -111,18 +151,23 @@ abstract class Sync extends Primitive {
         return granted;
     }
 
-    /** Grants the best waiter, if any; called under this monitor by releasers. */
-    final Waiter handOff() {
-        Waiter w = queue.pollBest();
-        if (w != null) {
-            granted(w);
-            w.grant();
+    /** A granted waiter runs again: clear its registry row unless {@link #granted} did. */
+    private void awoken(Waiter w) {
+        if (registryOutside()) {
+            Scheduler.endWait(w.record);
         }
-        return w;
     }
 
-    /** The waiter is about to be granted (under this monitor): update the registry. */
-    void granted(Waiter w) {
-        Scheduler.endWait(w.record);
+    /**
+     * Marks the best waiter granted, if any; called under this monitor by releasers, who must
+     * {@link Waiter#wake()} the returned node after leaving the monitor.
+     */
+    final Waiter handOff() {
+        Waiter w = pollBest();
+        if (w != null) {
+            granted(w);
+            w.markGranted();
+        }
+        return w;
     }
 }

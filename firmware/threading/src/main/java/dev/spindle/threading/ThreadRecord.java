@@ -28,8 +28,8 @@ final class ThreadRecord {
     long waitingSince;
     /** The Lock this thread is queued on, an edge of the wait-for graph; null otherwise. */
     Lock blockedOn;
-    /** The Locks this thread holds that have waiters: the sources of its inherited priority. */
-    final Vector boosting = new Vector(2);
+    /** The Locks this thread holds that have waiters: the sources of its inherited priority; null until the first. */
+    Vector boosting;
     Throwable exception;
     int stackSize;
     boolean joined;
@@ -40,6 +40,19 @@ final class ThreadRecord {
         this.base = base;
         this.effective = base;
         this.library = library;
+    }
+
+    void addBoosting(Lock lock) {
+        if (boosting == null) {
+            boosting = new Vector(2);
+        }
+        boosting.addElement(lock);
+    }
+
+    void removeBoosting(Lock lock) {
+        if (boosting != null) {
+            boosting.removeElement(lock);
+        }
     }
 
     /** Copy for the thread table; called under {@link Scheduler#LOCK}. */

@@ -2,11 +2,15 @@ package dev.spindle.threading;
 
 /**
  * One blocked thread: the node that a wait queue holds and the monitor that this one thread, and
- * no other, waits on. Releasers hand the resource over by {@link #grant() granting} the node, so
- * a release wakes exactly the chosen thread (no {@code notifyAll} herd, no barging).
+ * no other, waits on. Releasers hand the resource over by {@link #markGranted() marking} the node
+ * granted under the primitive's monitor, then {@link #wake() wake} it after leaving that monitor,
+ * so the woken thread never runs into a monitor its releaser still holds. A release wakes exactly
+ * the chosen thread (no {@code notifyAll} herd, no barging). A wake that comes after the waiter
+ * already saw the grant (spurious wake-up, timed wait ending) finds nobody waiting: harmless.
  *
  * <p>Fields: {@link #prev}/{@link #next} and {@link #inCondition} are guarded by the monitor of the
- * primitive whose queue holds the node; {@link #state} is guarded by this node's own monitor. A
+ * primitive whose queue holds the node; {@link #wakeNext} belongs to the releaser between
+ * {@code markGranted} and {@code wake}; {@link #state} is guarded by this node's own monitor. A
  * thread that holds a primitive's monitor may lock a node; a thread that holds a node's monitor
  * never locks anything else.
  */
@@ -25,6 +29,8 @@ final class Waiter {
 
     Waiter prev; // guarded by the owning primitive
     Waiter next; // guarded by the owning primitive
+    /** The next node a releaser will wake (Event.set grants several before waking them). */
+    Waiter wakeNext;
     /** True while the node sits in a Condition's queue rather than its lock's (guarded by the Condition). */
     boolean inCondition;
 
@@ -45,6 +51,26 @@ final class Waiter {
     synchronized void grant() {
         state = GRANTED;
         notify();
+    }
+
+    /** Hands the resource over without waking the thread yet (under the primitive's monitor). */
+    synchronized void markGranted() {
+        state = GRANTED;
+    }
+
+    /** Wakes the thread of a node marked granted (after leaving the primitive's monitor). */
+    synchronized void wake() {
+        notify();
+    }
+
+    /** Wakes {@code first} and every node chained behind it through {@link #wakeNext}. */
+    static void wakeAll(Waiter first) {
+        for (Waiter w = first; w != null;) {
+            Waiter next = w.wakeNext;
+            w.wakeNext = null;
+            w.wake();
+            w = next;
+        }
     }
 
     /**

@@ -93,28 +93,31 @@ class PriorityOrderTest {
 
     /**
      * Event.set and thread end grant every waiter at once (in queue order, under one monitor), so
-     * the order cannot be seen from outside; it is the same {@link WaitQueue#pollBest()} order
+     * the order cannot be seen from outside; it is the same {@link Primitive#pollBest()} order
      * that these tests check white-box, with priorities that change while queued.
      */
     @RepeatedTest(5)
     void waitQueueServesByEffectivePriorityThenFifo() {
         int[] prios = shuffledPriorities(System.nanoTime());
-        WaitQueue q = new WaitQueue();
+        Semaphore q = new Semaphore(0);
         Waiter[] nodes = new Waiter[prios.length];
-        for (int i = 0; i < prios.length; i++) {
-            ThreadRecord r = new ThreadRecord(1000 + i, "w" + i, prios[i], true);
-            nodes[i] = new Waiter(java.lang.Thread.currentThread(), r);
-            q.add(nodes[i]);
-        }
-        // Priority inheritance may raise a queued waiter: it moves up at once.
-        nodes[prios.length - 1].record.effective = 7;
-        prios[prios.length - 1] = 7;
         List<Integer> order = new ArrayList<>();
-        for (Waiter w; (w = q.pollBest()) != null;) {
-            order.add((int) (w.record.ident - 1000));
+        synchronized (q) {
+            for (int i = 0; i < prios.length; i++) {
+                ThreadRecord r = new ThreadRecord(1000 + i, "w" + i, prios[i], true);
+                nodes[i] = new Waiter(java.lang.Thread.currentThread(), r);
+                q.add(nodes[i]);
+            }
+            assertEquals(prios.length, q.queued());
+            // Priority inheritance may raise a queued waiter: it moves up at once.
+            nodes[prios.length - 1].record.effective = 7;
+            prios[prios.length - 1] = 7;
+            for (Waiter w; (w = q.pollBest()) != null;) {
+                order.add((int) (w.record.ident - 1000));
+            }
+            assertEquals(0, q.queued());
         }
         assertEquals(expectedOrder(prios), order);
-        assertEquals(0, q.size());
     }
 
     @RepeatedTest(5)
