@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SpindleCommand.Version.class,
         description = "Run, watch and update Spindle boards.",
-        subcommands = {CommandLine.HelpCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, BrokerCmd.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
