@@ -8,7 +8,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
 import java.util.Properties;
+import io.moquette.interception.AbstractInterceptHandler;
+import io.moquette.interception.messages.InterceptPublishMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * The embedded MQTT broker: Moquette 0.17 in this process, for {@code spindle broker},
@@ -75,6 +81,20 @@ public final class EmbeddedBroker implements AutoCloseable {
      * @throws IOException when it cannot bind (the message names the port and what to do)
      */
     public static EmbeddedBroker start(String host, int port, Path dataDir) throws IOException {
+        return start(host, port, dataDir, null);
+    }
+
+    /** Sees every message the broker accepts, on Moquette's interceptor thread, in order. */
+    @FunctionalInterface
+    public interface PublishObserver {
+        void published(String clientId, String topic, byte[] payload);
+    }
+
+    /**
+     * {@link #start(String, int, Path)} with an observer of every published message (tests and
+     * the demo use it to see traffic without subscribing).
+     */
+    public static EmbeddedBroker start(String host, int port, Path dataDir, PublishObserver observer) throws IOException {
         int chosen = port == 0 ? freePort(host) : port;
         Properties p = new Properties();
         p.setProperty("host", host);
@@ -96,7 +116,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         Server server = new Server();
         try {
-            server.startServer(new MemoryConfig(p));
+            server.startServer(new MemoryConfig(p),
+                    observer == null ? Collections.emptyList() : List.of(new Observer(observer)));
         } catch (IOException | RuntimeException e) {
             stopQuietly(server);
             throw new IOException("cannot start the embedded broker on " + host + ":" + chosen + ": " + e.getMessage()
@@ -156,6 +177,38 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         if (s != null) {
             s.stopServer();
+        }
+    }
+
+    /** Moquette hands each interceptor a retained duplicate of the message: it must release it. */
+    private static final class Observer extends AbstractInterceptHandler {
+        private final PublishObserver observer;
+
+        Observer(PublishObserver observer) {
+            this.observer = observer;
+        }
+
+        @Override
+        public String getID() {
+            return "spindle-observer";
+        }
+
+        @Override
+        public void onPublish(InterceptPublishMessage msg) {
+            try {
+                ByteBuf buf = msg.getPayload();
+                byte[] bytes = new byte[buf.readableBytes()];
+                buf.getBytes(buf.readerIndex(), bytes);
+                observer.published(msg.getClientID(), msg.getTopicName(), bytes);
+            } catch (RuntimeException e) {
+                // an observer's failure must not disturb the broker
+            } finally {
+                ReferenceCountUtil.release(msg.getPayload());
+            }
+        }
+
+        @Override
+        public void onSessionLoopError(Throwable error) {
         }
     }
 }

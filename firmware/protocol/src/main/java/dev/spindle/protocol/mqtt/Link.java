@@ -52,7 +52,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * and ends both threads. {@link #closeAbruptly()} drops the socket without DISCONNECT, as a
  * crash would (the broker publishes the will).
  *
- * <p>Clean session, in-memory Paho persistence: a message published while the link is down fails
+ * <p>Clean session by default, in-memory Paho persistence: a message published while the link is down fails
  * at once with {@link LinkException}; the caller decides whether to keep it (the agent keeps
  * events on disk).
  */
@@ -384,7 +384,7 @@ public final class Link implements AutoCloseable {
     private MqttConnectOptions options() {
         MqttConnectOptions o = new MqttConnectOptions();
         o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        o.setCleanSession(true);
+        o.setCleanSession(config.cleanSession);
         o.setAutomaticReconnect(false);
         o.setKeepAliveInterval(config.keepAliveS);
         o.setConnectionTimeout(config.connectTimeoutS);

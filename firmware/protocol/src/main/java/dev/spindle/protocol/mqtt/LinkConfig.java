@@ -20,6 +20,7 @@ public final class LinkConfig {
     final int queueCapacity;
     final long operationTimeoutMs;
     final Supplier<Will> will;
+    final boolean cleanSession;
 
     private LinkConfig(Builder b) {
         serverUri = b.serverUri;
@@ -34,6 +35,7 @@ public final class LinkConfig {
         queueCapacity = b.queueCapacity;
         operationTimeoutMs = b.operationTimeoutMs;
         will = b.will;
+        cleanSession = b.cleanSession;
     }
 
     public String serverUri() {
@@ -70,6 +72,7 @@ public final class LinkConfig {
         private int queueCapacity = 10_000;
         private long operationTimeoutMs = 10_000;
         private Supplier<Will> will;
+        private boolean cleanSession = true;
 
         private Builder(String serverUri, String clientId) {
             if (serverUri == null || !serverUri.matches("(tcp|ssl)://.+:\\d+")) {
@@ -126,6 +129,16 @@ public final class LinkConfig {
         /** Asked before every connect attempt, so that the will can carry a new session number. */
         public Builder will(Supplier<Will> will) {
             this.will = will;
+            return this;
+        }
+
+        /**
+         * Clean session (the default) or a persistent one: with {@code false} the broker keeps the
+         * subscriptions and queues QoS 1 messages while this client is away (Mosquitto keeps them
+         * across its own restarts with persistence on). For a monitor that must not miss events.
+         */
+        public Builder cleanSession(boolean clean) {
+            cleanSession = clean;
             return this;
         }
 

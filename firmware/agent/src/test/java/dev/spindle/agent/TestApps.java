@@ -1,0 +1,69 @@
+package dev.spindle.agent;
+
+import dev.spindle.threading.Thread;
+
+/** Firmware apps for the agent tests: real Spindle threads, started by the agent's AppRunner. */
+public final class TestApps {
+    private TestApps() {
+    }
+
+    /** Starts a thread that crashes at once with {@code message}. */
+    public static void crashNow(String message) {
+        new Thread(() -> {
+            throw new IllegalStateException(message);
+        }, "crasher").start(Thread.PRIO_HIGH);
+    }
+
+    /** Blinks (prints) until {@link #stop()}; counts its starts. */
+    public static final class Blinker {
+        static volatile boolean stop;
+        static volatile int starts;
+
+        private Blinker() {
+        }
+
+        public static void main(String[] args) {
+            stop = false;
+            starts++;
+            Thread t = new Thread(() -> {
+                int n = 0;
+                while (!stop) {
+                    if (n++ % 20 == 0) {
+                        System.out.println("blink " + n);
+                    }
+                    try {
+                        java.lang.Thread.sleep(25);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "blinker");
+            t.start(Thread.PRIO_LOW);
+        }
+
+        public static void stop() {
+            stop = true;
+        }
+    }
+
+    /** Crashes a thread every {@code args[0]} ms with messages crash-1, crash-2, … until stopped. */
+    public static final class Crashy {
+        static volatile boolean stop;
+
+        private Crashy() {
+        }
+
+        public static void main(String[] args) throws InterruptedException {
+            stop = false;
+            long every = args.length > 0 ? Long.parseLong(args[0]) : 200;
+            for (int n = 1; !stop; n++) {
+                crashNow("crash-" + n);
+                java.lang.Thread.sleep(every);
+            }
+        }
+
+        public static void stop() {
+            stop = true;
+        }
+    }
+}
