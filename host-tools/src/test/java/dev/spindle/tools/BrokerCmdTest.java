@@ -44,12 +44,29 @@ class BrokerCmdTest {
             CommandLine cl = SpindleCommand.commandLine();
             StringWriter err = new StringWriter();
             cl.setErr(new PrintWriter(err, true));
-            long before = Thread.getAllStackTraces().keySet().stream().filter(x -> !x.isDaemon()).count();
+            java.util.Set<Thread> before = nonDaemon();
             assertEquals(ExitCodes.FAILURE, cl.execute("broker", "--port", Integer.toString(taken.getLocalPort())));
             assertTrue(err.toString().contains("is the port taken?"), err.toString());
-            Thread.sleep(500);
-            long after = Thread.getAllStackTraces().keySet().stream().filter(x -> !x.isDaemon() && x.isAlive()).count();
-            assertTrue(after <= before, "no broker threads left: " + before + " -> " + after);
+            java.util.Set<Thread> left = nonDaemon();
+            for (long deadline = System.currentTimeMillis() + 15_000; System.currentTimeMillis() < deadline;) {
+                left = nonDaemon();
+                left.removeAll(before);
+                if (left.isEmpty()) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            assertTrue(left.isEmpty(), "no broker threads left running: " + left);
         }
+    }
+
+    private static java.util.Set<Thread> nonDaemon() {
+        java.util.Set<Thread> s = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (!t.isDaemon() && t.isAlive()) {
+                s.add(t);
+            }
+        }
+        return s;
     }
 }

@@ -23,7 +23,12 @@ final class FleetProbe implements AutoCloseable {
     private final List<Msg> messages = new ArrayList<>(); // guarded by this
 
     FleetProbe(String url, String fleet) throws Exception {
-        link = new Link(LinkConfig.builder(url, LinkConfig.toolClientId("probe")).backoff(50, 500).build());
+        this(url, fleet, LinkConfig.toolClientId("probe"), true);
+    }
+
+    /** @param clean false for a persistent session: the broker queues messages while the probe is away */
+    FleetProbe(String url, String fleet, String clientId, boolean clean) throws Exception {
+        link = new Link(LinkConfig.builder(url, clientId).backoff(50, 500).cleanSession(clean).build());
         link.subscribe("spindle/v1/" + fleet + "/+/+", 1, m -> {
             view.accept(m.topic(), m.payload(), System.currentTimeMillis());
             Topics.Parsed p = Topics.parse(m.topic()).orElseThrow();

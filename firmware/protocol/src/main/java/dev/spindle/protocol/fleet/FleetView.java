@@ -17,8 +17,8 @@ import java.util.TreeMap;
  * and the rule that makes a board online, stale or offline (docs/protocol.md, "Online, stale,
  * offline"):
  * <ul>
- * <li>the {@code state} with the highest {@code session} wins (equal sessions: the later
- *     {@code ts}), so a late will of an old session never hides a new birth;</li>
+ * <li>the {@code state} with the highest {@code session} wins, so a late will of an old
+ *     session never hides a new birth; within one session an offline state is final;</li>
  * <li>offline when that state says so; stale when it says online but nothing was heard for
  *     {@value Wire#STALE_PERIODS} telemetry periods; online otherwise.</li>
  * </ul>
@@ -68,8 +68,7 @@ public final class FleetView {
             if (Topics.STATE.equals(p.kind())) {
                 StateMessage s = Json.read(payload, StateMessage.class);
                 Entry e = boards.computeIfAbsent(p.fleet() + "/" + p.board(), k -> new Entry());
-                if (e.state != null && (s.session() < e.state.session()
-                        || s.session() == e.state.session() && s.ts() < e.state.ts())) {
+                if (e.state != null && older(s, e.state)) {
                     return false; // an older session's message arriving late
                 }
                 e.state = s;
@@ -90,6 +89,22 @@ public final class FleetView {
             return false; // not a valid message: a monitor shows what it can read
         }
         return false;
+    }
+
+    /**
+     * True when {@code s} must not replace {@code current}: a lower session; or the same session
+     * when {@code current} is already offline (an offline is final for its session; the will
+     * carries the time of the connect, earlier than the birth's) or both say the same and
+     * {@code s} is older.
+     */
+    static boolean older(StateMessage s, StateMessage current) {
+        if (s.session() != current.session()) {
+            return s.session() < current.session();
+        }
+        if (s.online() != current.online()) {
+            return s.online();
+        }
+        return s.ts() < current.ts();
     }
 
     private static long heard(long ts, long now) {
