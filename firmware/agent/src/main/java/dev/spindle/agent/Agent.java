@@ -425,11 +425,11 @@ public final class Agent implements AutoCloseable {
     // ---- periodic work (timer thread) -------------------------------------------------------
 
     private String health() {
-        if (app == null) {
-            return "no_app";
-        }
         if (deadlocked) {
             return "deadlock";
+        }
+        if (app == null) {
+            return "no_app";
         }
         if (!AppRunner.RUNNING.equals(app.state())) {
             return "app_stopped";

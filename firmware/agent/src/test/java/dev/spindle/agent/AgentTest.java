@@ -137,9 +137,21 @@ class AgentTest {
     @Test
     void crashFiresTheWillAndSessionGrowsAcrossRestarts() throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.start(); FleetProbe probe = new FleetProbe(broker.url(), "test")) {
-            Agent a = new Agent(config(broker.url(), dir, "b2", null), BoardIo.NONE);
+            Path sensor = dir.resolve("temp");
+            java.nio.file.Files.writeString(sensor, "48300\n");
+            Agent a = new Agent(config(broker.url(), dir, "b2", null, "temperature.file", sensor.toString()), BoardIo.NONE);
             a.start();
             long s1 = probe.await("state", s -> s.path("online").asBoolean()).body().path("session").asLong();
+            assertEquals(48.3, probe.await("telemetry", x -> x.has("temperature_c")).body().path("temperature_c").asDouble());
+
+            // a deadlock: event, threads message, health
+            TestApps.deadlockFor(4000);
+            JsonNode dl = probe.await("events", e -> e.path("type").asText().equals("deadlock")).body();
+            assertTrue(dl.path("message").asText().contains("philosopher-1 waits for"), dl.toString());
+            probe.await("threads", x -> x.path("deadlocks").size() == 1);
+            probe.await("telemetry", x -> x.path("health").asText().equals("deadlock"));
+            FleetProbe.until("the deadlock's timeouts end it", () -> AppRunner.liveSpindleThreads() == 0);
+            probe.await("threads", x -> x.path("deadlocks").size() == 0 && x.path("threads").toString().contains("philosopher"));
             a.crashForTest();
             JsonNode will = probe.await("state", s -> !s.path("online").asBoolean()).body();
             assertEquals("connection_lost", will.path("reason").asText());
@@ -149,7 +161,8 @@ class AgentTest {
                 b.start();
                 long s2 = probe.await("state", s -> s.path("online").asBoolean()).body().path("session").asLong();
                 assertTrue(s2 > s1, s1 + " then " + s2);
-                assertEquals("no_app", probe.await("telemetry", x -> true).body().path("health").asText());
+                assertEquals("no_app", probe.await("telemetry", x -> x.path("session").asLong() == s2).body()
+                        .path("health").asText());
             }
         }
     }

@@ -66,4 +66,34 @@ public final class TestApps {
             stop = true;
         }
     }
+
+    /**
+     * Two threads that deadlock on two Locks for about {@code holdMs}: each holds one Lock and
+     * waits (with a timeout, so the test JVM gets its threads back) for the other's.
+     */
+    public static void deadlockFor(long holdMs) {
+        final dev.spindle.threading.Lock a = new dev.spindle.threading.Lock();
+        final dev.spindle.threading.Lock b = new dev.spindle.threading.Lock();
+        final dev.spindle.threading.Event bothHold = new dev.spindle.threading.Event();
+        final int[] holding = new int[1];
+        Runnable first = () -> cross(a, b, bothHold, holding, holdMs);
+        Runnable second = () -> cross(b, a, bothHold, holding, holdMs);
+        new Thread(first, "philosopher-1").start();
+        new Thread(second, "philosopher-2").start();
+    }
+
+    private static void cross(dev.spindle.threading.Lock mine, dev.spindle.threading.Lock other,
+            dev.spindle.threading.Event bothHold, int[] holding, long holdMs) {
+        mine.acquire();
+        synchronized (holding) {
+            if (++holding[0] == 2) {
+                bothHold.set();
+            }
+        }
+        bothHold.await(-1);
+        if (other.acquire(true, holdMs)) {
+            other.release();
+        }
+        mine.release();
+    }
 }
