@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         versionProvider = SpindleCommand.Version.class,
         description = "Run, watch and update Spindle boards.",
         subcommands = {CommandLine.HelpCommand.class, BrokerCmd.class, BoardsCmd.class,
-            MonitorCmd.class, LogsCmd.class, ThreadsCmd.class, PingCmd.class},
+            MonitorCmd.class, LogsCmd.class, ThreadsCmd.class, PingCmd.class, DemoCmd.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
