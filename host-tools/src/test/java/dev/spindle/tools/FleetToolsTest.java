@@ -190,4 +190,59 @@ class FleetToolsTest {
         o.broker = "tcp://flag:2";
         assertEquals("tcp://flag:2", o.resolve().broker());
     }
+
+    /** Runs a following command in a thread until {@code until} shows in its output, then stops it. */
+    private static String follow(String until, Runnable whenStarted, String startedMarker, String... args)
+            throws Exception {
+        CommandLine cl = SpindleCommand.commandLine();
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        AtomicInteger code = new AtomicInteger(-1);
+        Thread t = new Thread(() -> code.set(cl.execute(args)));
+        t.start();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!out.toString().contains(startedMarker) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        whenStarted.run();
+        while (!out.toString().contains(until) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        ((ToolCommand) cl.getSubcommands().get(args[0]).getCommand()).stop();
+        t.join(30_000);
+        assertEquals(ExitCodes.OK, code.get(), out.toString());
+        return out.toString();
+    }
+
+    @Test
+    void logsFollowPrintsNewLines() throws Exception {
+        String out = follow("a new line", () -> {
+            try {
+                board.publish(Topics.log("t", "b1"), Json.bytes(new LogMessage(1, System.currentTimeMillis(),
+                        List.of(new LogMessage.Line(System.currentTimeMillis(), "err", "a new line")))), 0, false);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "hello from b1", "logs", "b1", "-f", "--broker", broker.url(), "--fleet", "t");
+        assertTrue(out.indexOf("hello from b1") < out.indexOf("err     a new line"), out);
+    }
+
+    @Test
+    void monitorReportsABoardTurningStale() throws Exception {
+        String out = follow("STALE    no telemetry", () -> {
+            try {
+                long now = System.currentTimeMillis();
+                // fleet t2, so the retained messages stay out of the other tests' fleet
+                board.publish(Topics.state("t2", "b4"), Json.bytes(new StateMessage(1, now, "t2", "b4", true, null, 1,
+                        "sim", "0.1.0", "app-2", null, now, 0.3)), 1, true);
+                board.publish(Topics.telemetry("t2", "b4"), Json.bytes(new TelemetryMessage(1, now, 1, 0.3, 10, 1, 1,
+                        null, null, null, 3, 20, "ok", "running", Map.of())), 1, true);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "Watching", "monitor", "b4", "--broker", broker.url(), "--fleet", "t2");
+        // the human lines: started, online, telemetry, then stale after 3 periods without telemetry
+        assertTrue(out.contains("ONLINE   session 1"), out);
+        assertTrue(out.contains("STALE    no telemetry since"), out);
+    }
 }
