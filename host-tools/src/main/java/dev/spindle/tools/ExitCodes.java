@@ -8,6 +8,10 @@ public final class ExitCodes {
     public static final int FAILURE = 1;
     /** The command line was wrong (picocli's usage error code). */
     public static final int USAGE = 2;
+    /** The MQTT broker could not be reached. */
+    public static final int BROKER_UNREACHABLE = 3;
+    /** The board did not answer in time, or answered with an error. */
+    public static final int BOARD_ERROR = 4;
 
     private ExitCodes() {
     }

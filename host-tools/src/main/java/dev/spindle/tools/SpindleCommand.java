@@ -15,12 +15,16 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SpindleCommand.Version.class,
         description = "Run, watch and update Spindle boards.",
-        subcommands = {CommandLine.HelpCommand.class, GpioCommand.class, SerialCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, BrokerCmd.class, BoardsCmd.class,
+            MonitorCmd.class, LogsCmd.class, ThreadsCmd.class, PingCmd.class, DemoCmd.class,
+            GpioCommand.class, SerialCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
             "1:failure (the message says what happened and what to do)",
-            "2:bad command line (unknown option, missing argument)"})
+            "2:bad command line (unknown option, missing argument)",
+            "3:the MQTT broker could not be reached",
+            "4:the board did not answer in time, or answered with an error"})
 public final class SpindleCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

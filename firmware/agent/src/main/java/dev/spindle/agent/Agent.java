@@ -1,0 +1,652 @@
+package dev.spindle.agent;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spindle.protocol.ErrorCode;
+import dev.spindle.protocol.EventMessage;
+import dev.spindle.protocol.Json;
+import dev.spindle.protocol.LogMessage;
+import dev.spindle.protocol.ProtocolException;
+import dev.spindle.protocol.Reply;
+import dev.spindle.protocol.Request;
+import dev.spindle.protocol.StateMessage;
+import dev.spindle.protocol.TelemetryMessage;
+import dev.spindle.protocol.ThreadsMessage;
+import dev.spindle.protocol.Topics;
+import dev.spindle.protocol.Wire;
+import dev.spindle.protocol.mqtt.ConnectionListener;
+import dev.spindle.protocol.mqtt.Inbound;
+import dev.spindle.protocol.mqtt.Link;
+import dev.spindle.protocol.mqtt.LinkConfig;
+import dev.spindle.protocol.mqtt.LinkException;
+import dev.spindle.protocol.mqtt.Will;
+import dev.spindle.threading.Deadlock;
+import dev.spindle.threading.ThreadInfo;
+import dev.spindle.threading.ThreadListener;
+import dev.spindle.threading.ThreadRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The board agent: connects the board to the fleet over MQTT (docs/protocol.md, docs/agent.md).
+ *
+ * <h2>Threads</h2>
+ * <ul>
+ * <li>the link's connection thread: connects, and on each connect publishes the birth
+ *     ({@code state}, retained) and the thread table;</li>
+ * <li>the link's worker: runs commands, one at a time;</li>
+ * <li>{@code agent-timer}: telemetry every period, thread table/deadlock/app checks and the log
+ *     batch every second;</li>
+ * <li>{@code agent-sender}: sends the {@link Outbox} (events, last telemetry) in order whenever
+ *     connected;</li>
+ * <li>the firmware app's Spindle threads ({@link AppRunner}).</li>
+ * </ul>
+ * Events are written to the outbox first and sent from there, so none is lost while the broker
+ * is away, nor across an agent restart.
+ */
+public final class Agent implements AutoCloseable {
+    public static final String VERSION = readVersion();
+
+    private static final int REPLY_CACHE_SIZE = 256;
+    private static final long CHECK_EVERY_MS = 1000;
+
+    private final AgentConfig config;
+    private final BoardIo io;
+    private final LogRing log;
+    private final SessionCounter sessions;
+    private final Outbox outbox;
+    private final ReplyCache replies = new ReplyCache(REPLY_CACHE_SIZE);
+    private final SystemStats stats;
+    private final long bootTime = System.currentTimeMillis();
+    private final Link link;
+    private final AppRunner app; // null when no app is configured
+    private final Map<String, Command> commands = new LinkedHashMap<>(); // filled before start, read-only after
+    private final ScheduledExecutorService timer;
+    private final java.lang.Thread sender;
+    private final ThreadListener crashListener;
+    private final AtomicInteger crashes = new AtomicInteger(); // crashed app threads since the app started
+
+    private volatile long session; // the session of the newest connect attempt (written by the link's connection thread)
+    private volatile boolean running;
+    private volatile boolean deadlocked; // a deadlock exists now (written by the timer thread)
+
+    private final Object eventLock = new Object();
+    private long eventSession = -1; // guarded by eventLock
+    private long eventSeq; // guarded by eventLock
+
+    // confined to the timer thread
+    private List<String> lastThreadSignature = List.of();
+    private Set<String> knownDeadlocks = new HashSet<>();
+    private long logCursor;
+
+    // written by the link's connection thread, read by the timer thread
+    private volatile boolean threadsDirty = true;
+
+    /**
+     * @param config the configuration
+     * @param io     the board's pins and serial ports ({@link BoardIo#NONE} without a HAL)
+     * @param log    the log ring (the process may have put the app's console into it)
+     */
+    public Agent(AgentConfig config, BoardIo io, LogRing log) {
+        this.config = config;
+        this.io = io;
+        this.log = log;
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + config.dataDir()
+                    + " (data.dir): check the path and its permissions", e);
+        }
+        this.sessions = new SessionCounter(config.dataDir());
+        this.outbox = new Outbox(config.dataDir(), config.outboxMaxEvents());
+        this.stats = new SystemStats(config.temperatureFile());
+        this.session = sessions.next();
+        this.app = config.appMain() == null ? null
+                : new AppRunner(config.appMain(), config.appArgs(), Agent.class.getClassLoader(), new AppEvents());
+        this.link = new Link(LinkConfig.builder(config.brokerUrl(), config.boardId())
+                .credentials(config.username(), config.password())
+                .keepAliveS(config.keepAliveS())
+                .will(this::nextWill)
+                .build());
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "agent-timer-" + config.boardId()));
+        this.sender = daemon(this::sendLoop, "agent-sender-" + config.boardId());
+        this.crashListener = new CrashListener();
+        registerBuiltins();
+    }
+
+    /** An agent with a fresh log ring of {@code log.lines} lines that echoes to {@code System.err}. */
+    public Agent(AgentConfig config, BoardIo io) {
+        this(config, io, new LogRing(config.logLines(), System.err));
+    }
+
+    private static java.lang.Thread daemon(Runnable r, String name) {
+        java.lang.Thread t = new java.lang.Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static String readVersion() {
+        try (InputStream in = Agent.class.getResourceAsStream("version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            String v = p.getProperty("version", "development");
+            return v.startsWith("${") ? "development" : v;
+        } catch (IOException e) {
+            return "development";
+        }
+    }
+
+    /** Adds a command (deploy and HAL commands plug in here). Call before {@link #start()}. */
+    public void register(String name, Command command) {
+        if (running) {
+            throw new IllegalStateException("register commands before start()");
+        }
+        commands.put(name, command);
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    /** The session of the newest connect attempt. */
+    public long session() {
+        return session;
+    }
+
+    public boolean isConnected() {
+        return link.isConnected();
+    }
+
+    /** Starts the app (if configured), the connection and the reporting. Returns at once. */
+    public void start() {
+        running = true;
+        ThreadRegistry.addListener(crashListener);
+        log.log("info", "agent " + VERSION + " for board " + config.boardId() + " of fleet " + config.fleet()
+                + ", broker " + config.brokerUrl() + ", session " + session);
+        event(EventMessage.AGENT_STARTED, EventMessage.INFO, "agent " + VERSION + " started", null, null,
+                Map.of("session", session));
+        try {
+            link.subscribe(Topics.cmdFilter(config.fleet(), config.boardId()), Wire.QOS_RELIABLE, this::onCommand);
+        } catch (LinkException e) {
+            throw new IllegalStateException(e); // not connected yet: only recorded, cannot fail
+        }
+        link.addListener(new Births());
+        sender.start();
+        long periodMs = Math.round(config.telemetryPeriodS() * 1000);
+        timer.scheduleAtFixedRate(guard(this::telemetryTick), 0, periodMs, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(guard(this::checkTick), CHECK_EVERY_MS, CHECK_EVERY_MS, TimeUnit.MILLISECONDS);
+        if (app != null) {
+            try {
+                app.start();
+            } catch (ProtocolException e) {
+                log.log("error", e.getMessage());
+                event(EventMessage.APP_FAILED, EventMessage.ERROR, e.getMessage(), null, null,
+                        Map.of("main", app.mainClass()));
+            }
+        }
+        link.start();
+    }
+
+    /** Waits until connected (tests, the demo). */
+    public boolean awaitConnected(long timeoutMs) throws InterruptedException {
+        return link.awaitConnected(timeoutMs);
+    }
+
+    /**
+     * Clean stop: stops the app, sends what is queued (up to a few seconds), publishes
+     * {@code state} offline ({@code reason: stopped}) and disconnects (so no will).
+     */
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        if (app != null && !app.stop("agent_stop", 3000)) {
+            log.log("warning", "the app did not stop within 3 s; the agent stops anyway");
+        }
+        timer.shutdownNow();
+        ThreadRegistry.removeListener(crashListener);
+        long deadline = System.currentTimeMillis() + 3000;
+        while (link.isConnected() && !outbox.isEmpty() && System.currentTimeMillis() < deadline) {
+            sleep(20);
+        }
+        sender.interrupt();
+        join(sender);
+        try {
+            timer.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            java.lang.Thread.currentThread().interrupt();
+        }
+        if (link.isConnected()) {
+            try {
+                link.publish(Topics.state(config.fleet(), config.boardId()),
+                        Json.bytes(state(session).offline(StateMessage.REASON_STOPPED, System.currentTimeMillis())),
+                        Wire.QOS_RELIABLE, true);
+            } catch (LinkException e) {
+                log.log("warning", "could not publish the offline state: " + e.getMessage());
+            }
+        }
+        link.close();
+        log.log("info", "agent stopped");
+    }
+
+    /** Drops the connection as a crash would, without the offline state (tests of the last will). */
+    void crashForTest() {
+        running = false;
+        timer.shutdownNow();
+        sender.interrupt();
+        ThreadRegistry.removeListener(crashListener);
+        link.closeAbruptly();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            java.lang.Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            java.lang.Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void join(java.lang.Thread t) {
+        try {
+            t.join(5000);
+        } catch (InterruptedException e) {
+            java.lang.Thread.currentThread().interrupt();
+        }
+    }
+
+    private Runnable guard(Runnable r) {
+        return () -> {
+            try {
+                r.run();
+            } catch (RuntimeException | LinkageError e) {
+                log.log("error", "agent task failed: " + e);
+            }
+        };
+    }
+
+    // ---- state ------------------------------------------------------------------------------
+
+    StateMessage state(long s) {
+        return new StateMessage(Wire.VERSION, System.currentTimeMillis(), config.fleet(), config.boardId(), true, null, s,
+                config.boardType(), VERSION, config.appVersion(), null, bootTime, config.telemetryPeriodS());
+    }
+
+    /** Called by the link before every connect attempt: a new session, and the will that goes with it. */
+    private Will nextWill() {
+        long s = sessions.next();
+        session = s;
+        return new Will(Topics.state(config.fleet(), config.boardId()),
+                Json.bytes(state(s).offline(StateMessage.REASON_CONNECTION_LOST, System.currentTimeMillis())),
+                Wire.QOS_RELIABLE, true);
+    }
+
+    private final class Births implements ConnectionListener {
+        @Override
+        public void connected(Link l, int connectCount) {
+            try {
+                l.publish(Topics.state(config.fleet(), config.boardId()), Json.bytes(state(session)),
+                        Wire.QOS_RELIABLE, true);
+            } catch (LinkException e) {
+                log.log("warning", "birth not published (" + e.getMessage() + "); again at the next connect");
+            }
+            threadsDirty = true;
+            long dropped = outbox.takeDropped();
+            if (dropped > 0) {
+                event(EventMessage.EVENTS_DROPPED, EventMessage.WARNING, dropped
+                        + " events were dropped while the broker was away (outbox.max.events=" + config.outboxMaxEvents()
+                        + ")", null, null, Map.of("count", dropped));
+            }
+            outbox.wake();
+            log.log("info", "connected to " + config.brokerUrl() + " (session " + session + ", connect #" + connectCount + ")");
+        }
+
+        @Override
+        public void disconnected(Link l, Throwable cause) {
+            if (running) {
+                log.log("warning", "broker " + config.brokerUrl() + " not reachable (" + cause
+                        + "); retrying, events are kept on disk");
+            }
+        }
+    }
+
+    // ---- events -----------------------------------------------------------------------------
+
+    /** Queues an event on disk; the sender publishes it (QoS 1) in order once connected. */
+    void event(String type, String severity, String message, String thread, String stack, Map<String, Object> data) {
+        EventMessage e;
+        synchronized (eventLock) {
+            long s = session;
+            if (s != eventSession) {
+                eventSession = s;
+                eventSeq = 0;
+            }
+            e = new EventMessage(Wire.VERSION, System.currentTimeMillis(), s, ++eventSeq, type, severity, message, thread,
+                    stack, data);
+            outbox.addEvent(Topics.events(config.fleet(), config.boardId()), Json.bytes(e));
+        }
+    }
+
+    private void sendLoop() {
+        // runs until close() interrupts it, after its flush: an event queued while stopping still goes out
+        while (!java.lang.Thread.currentThread().isInterrupted()) {
+            try {
+                if (!link.isConnected()) {
+                    java.lang.Thread.sleep(50);
+                    continue;
+                }
+                Outbox.Entry e = outbox.peek();
+                if (e == null) {
+                    outbox.awaitWork(500);
+                    continue;
+                }
+                try {
+                    link.publish(e.topic(), e.payload(), Wire.QOS_RELIABLE, e.topic().endsWith("/" + Topics.TELEMETRY));
+                    outbox.remove(e);
+                } catch (LinkException ex) {
+                    java.lang.Thread.sleep(100); // the link reconnects by itself; the entry stays first
+                }
+            } catch (InterruptedException ie) {
+                return;
+            } catch (RuntimeException ex) {
+                log.log("error", "outbox sender: " + ex.getMessage());
+                sleep(1000);
+            }
+        }
+    }
+
+    private static String stack(Throwable t) {
+        StringWriter w = new StringWriter();
+        t.printStackTrace(new PrintWriter(w));
+        return w.toString();
+    }
+
+    private final class CrashListener implements ThreadListener {
+        @Override
+        public void threadStarted(ThreadInfo thread) {
+            threadsDirty = true;
+        }
+
+        @Override
+        public void threadTerminated(ThreadInfo thread) {
+            threadsDirty = true;
+            Throwable t = thread.getException();
+            if (t != null && running) {
+                crashes.incrementAndGet();
+                log.log("error", "thread " + thread.getName() + " crashed: " + t);
+                event(EventMessage.THREAD_CRASHED, EventMessage.ERROR, "thread " + thread.getName() + " crashed: " + t,
+                        thread.getName(), stack(t), Map.of("ident", thread.getIdent()));
+            }
+        }
+    }
+
+    private final class AppEvents implements AppRunner.Listener {
+        @Override
+        public void appStarted(String main) {
+            crashes.set(0);
+            log.log("info", "app " + main + " started");
+            event(EventMessage.APP_STARTED, EventMessage.INFO, "app " + main + " started", null, null, Map.of("main", main));
+        }
+
+        @Override
+        public void appEnded(String main, String reason, Throwable failure) {
+            if (failure != null) {
+                log.log("error", "app " + main + " failed: " + failure);
+                event(EventMessage.APP_FAILED, EventMessage.ERROR, "app " + main + " failed: " + failure, "app-main",
+                        stack(failure), Map.of("main", main));
+            } else {
+                log.log("info", "app " + main + " stopped (" + reason + ")");
+                event(EventMessage.APP_STOPPED, EventMessage.INFO, "app " + main + " stopped (" + reason + ")", null, null,
+                        Map.of("main", main, "reason", reason));
+            }
+        }
+    }
+
+    // ---- periodic work (timer thread) -------------------------------------------------------
+
+    private String health() {
+        if (deadlocked) {
+            return "deadlock";
+        }
+        if (app == null) {
+            return "no_app";
+        }
+        if (!AppRunner.RUNNING.equals(app.state())) {
+            return "app_stopped";
+        }
+        return crashes.get() > 0 ? "degraded" : "ok";
+    }
+
+    TelemetryMessage telemetry() {
+        Runtime rt = Runtime.getRuntime();
+        return new TelemetryMessage(Wire.VERSION, System.currentTimeMillis(), session, config.telemetryPeriodS(),
+                Math.round((System.currentTimeMillis() - bootTime) / 10.0) / 100.0, rt.totalMemory() - rt.freeMemory(),
+                rt.maxMemory(), stats.cpuLoad(), stats.systemLoad(), stats.temperatureC(), AppRunner.liveSpindleThreads(),
+                SystemStats.jvmThreads(), health(), app == null ? AppRunner.NONE : app.state(), io.pinStates());
+    }
+
+    private void telemetryTick() {
+        outbox.putTelemetry(Topics.telemetry(config.fleet(), config.boardId()), Json.bytes(telemetry()));
+    }
+
+    private void checkTick() {
+        if (app != null) {
+            app.poll();
+        }
+        ThreadsMessage table = threadTable();
+        checkDeadlocks(table);
+        List<String> signature = new ArrayList<>();
+        for (ThreadsMessage.Row r : table.threads()) {
+            signature.add(r.ident() + "|" + r.name() + "|" + r.state() + "|" + r.effectivePriority() + "|" + r.waitingOn());
+        }
+        for (ThreadsMessage.DeadlockRow d : table.deadlocks()) {
+            signature.add(d.text());
+        }
+        if ((threadsDirty || !signature.equals(lastThreadSignature)) && link.isConnected()) {
+            threadsDirty = false;
+            try {
+                link.publish(Topics.threads(config.fleet(), config.boardId()), Json.bytes(table), Wire.QOS_RELIABLE, true);
+                lastThreadSignature = signature;
+            } catch (LinkException e) {
+                threadsDirty = true;
+            }
+        }
+        publishLog();
+    }
+
+    private void checkDeadlocks(ThreadsMessage table) {
+        Set<String> now = new HashSet<>();
+        for (ThreadsMessage.DeadlockRow d : table.deadlocks()) {
+            now.add(d.text());
+            if (!knownDeadlocks.contains(d.text())) {
+                log.log("error", "deadlock: " + d.text());
+                event(EventMessage.DEADLOCK, EventMessage.ERROR, "deadlock: " + d.text(), null, null,
+                        Map.of("threads", d.threads(), "locks", d.locks()));
+            }
+        }
+        knownDeadlocks = now;
+        deadlocked = !now.isEmpty();
+    }
+
+    private void publishLog() {
+        long end = log.written();
+        if (end == logCursor) {
+            return;
+        }
+        List<LogMessage.Line> lines = log.since(logCursor);
+        logCursor = end;
+        if (!lines.isEmpty() && link.isConnected()) {
+            try {
+                link.publish(Topics.log(config.fleet(), config.boardId()),
+                        Json.bytes(new LogMessage(Wire.VERSION, System.currentTimeMillis(), lines)), Wire.QOS_LOG, false);
+            } catch (LinkException e) {
+                // best effort: log.tail still has the lines
+            }
+        }
+    }
+
+    static ThreadsMessage threadTable() {
+        long now = System.currentTimeMillis();
+        List<ThreadsMessage.Row> rows = new ArrayList<>();
+        for (ThreadInfo t : ThreadRegistry.snapshot()) {
+            Throwable exc = t.getException();
+            rows.add(new ThreadsMessage.Row(t.getIdent(), t.getName(), t.getPriority(), t.getEffectivePriority(),
+                    t.getStateName(), t.getWaitingOn(), t.getWaitingSinceMs() > 0 ? now - t.getWaitingSinceMs() : null,
+                    t.getStackSize(), exc == null ? null : exc.toString(), t.isStartedBySpindle()));
+        }
+        List<ThreadsMessage.DeadlockRow> deadlocks = new ArrayList<>();
+        for (Deadlock d : ThreadRegistry.findDeadlocks()) {
+            List<String> names = new ArrayList<>();
+            for (ThreadInfo t : d.getThreads()) {
+                names.add(t.getName());
+            }
+            deadlocks.add(new ThreadsMessage.DeadlockRow(names, List.of(d.getLocks()), d.toString()));
+        }
+        return new ThreadsMessage(Wire.VERSION, now, rows, deadlocks);
+    }
+
+    // ---- commands (link worker thread) ------------------------------------------------------
+
+    private void onCommand(Inbound m) {
+        String name = Topics.parse(m.topic()).map(Topics.Parsed::command).orElse("?");
+        Request req;
+        try {
+            req = Request.parse(name, m.payload(), Wire.MAX_REQUEST_BYTES);
+        } catch (Request.Invalid e) {
+            badInput(name, e.code(), e.getMessage(), e.id());
+            if (e.reply() != null) {
+                send(e.reply(), Json.bytes(Reply.error(e.id(), e.code(), e.getMessage())));
+            }
+            return;
+        }
+        byte[] cached = replies.get(req.id());
+        if (cached != null) {
+            send(req.reply(), cached);
+            return;
+        }
+        ObjectNode reply;
+        Command c = commands.get(name);
+        if (c == null) {
+            String msg = "no command '" + name + "' on this board; it has: " + String.join(", ", commands.keySet());
+            badInput(name, ErrorCode.UNKNOWN_COMMAND, msg, req.id());
+            reply = Reply.error(req.id(), ErrorCode.UNKNOWN_COMMAND, msg);
+        } else {
+            try {
+                reply = Reply.ok(req.id(), c.run(req));
+            } catch (ProtocolException e) {
+                if (e.code() == ErrorCode.BAD_REQUEST) {
+                    badInput(name, e.code(), e.getMessage(), req.id());
+                }
+                reply = Reply.error(req.id(), e.code(), e.getMessage());
+            } catch (RuntimeException | LinkageError e) {
+                log.log("error", "command " + name + " failed: " + e);
+                reply = Reply.error(req.id(), ErrorCode.INTERNAL, "command " + name + " failed on the board: " + e);
+            }
+        }
+        byte[] bytes = Json.bytes(reply);
+        replies.put(req.id(), bytes);
+        send(req.reply(), bytes);
+    }
+
+    private void badInput(String command, ErrorCode code, String message, String id) {
+        log.log("warning", "bad request on cmd/" + command + ": " + message);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("command", command);
+        data.put("code", code.wireName());
+        if (id != null) {
+            data.put("id", id);
+        }
+        event(EventMessage.BAD_REQUEST, EventMessage.WARNING, "bad request on cmd/" + command + ": " + message, null, null,
+                data);
+    }
+
+    private void send(String topic, byte[] reply) {
+        try {
+            link.publish(topic, reply, Wire.QOS_RELIABLE, false);
+        } catch (LinkException e) {
+            log.log("warning", "reply to " + topic + " not sent (" + e.getMessage() + "); a resent request gets it from the cache");
+        }
+    }
+
+    private void registerBuiltins() {
+        commands.put("ping", r -> Json.object().put("pong", true).put("ts", System.currentTimeMillis()));
+        commands.put("info", r -> info());
+        commands.put("threads", r -> (ObjectNode) Json.MAPPER.valueToTree(threadTable()));
+        commands.put("log.tail", r -> {
+            int n = (int) r.integer("lines", 1, log.capacity(), Math.min(50, log.capacity()));
+            ObjectNode o = Json.object();
+            o.set("lines", Json.MAPPER.valueToTree(log.tail(n)));
+            return o;
+        });
+        commands.put("app.restart", r -> {
+            long timeout = r.integer("timeout_ms", 0, 60_000, 5000);
+            if (app == null) {
+                throw new ProtocolException(ErrorCode.UNAVAILABLE, "no app configured on this board (app.main is empty)");
+            }
+            if (!app.stop("restart", timeout)) {
+                throw new ProtocolException(ErrorCode.UNAVAILABLE, "the app did not stop within " + timeout
+                        + " ms and keeps running; give its main class a public static void stop() that ends its threads");
+            }
+            app.start();
+            return Json.object().put("main", app.mainClass()).put("state", app.state());
+        });
+        commands.put("gpio.read", r -> {
+            String pin = r.string("pin");
+            return Json.object().put("pin", pin).put("value", io.readPin(pin));
+        });
+        commands.put("gpio.write", r -> {
+            String pin = r.string("pin");
+            int value = (int) r.integer("value", 0, 1);
+            io.writePin(pin, value);
+            return Json.object().put("pin", pin).put("value", value);
+        });
+        commands.put("serial.write", r -> {
+            String port = r.string("port");
+            int n = io.serialWrite(port, r.string("data").getBytes(StandardCharsets.UTF_8));
+            return Json.object().put("port", port).put("bytes", n);
+        });
+    }
+
+    private ObjectNode info() {
+        ObjectNode o = Json.object();
+        o.put("board", config.boardId());
+        o.put("fleet", config.fleet());
+        o.put("board_type", config.boardType());
+        o.put("agent_version", VERSION);
+        o.put("firmware_version", config.appVersion());
+        o.put("session", session);
+        o.put("boot_time", bootTime);
+        o.put("uptime_s", (System.currentTimeMillis() - bootTime) / 1000.0);
+        o.put("java_version", System.getProperty("java.version"));
+        o.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        o.put("telemetry_period_s", config.telemetryPeriodS());
+        ObjectNode a = o.putObject("app");
+        a.put("main", app == null ? null : app.mainClass());
+        a.put("state", app == null ? AppRunner.NONE : app.state());
+        ArrayNode names = o.putArray("commands");
+        List<String> sorted = new ArrayList<>(commands.keySet());
+        Collections.sort(sorted);
+        sorted.forEach(names::add);
+        return o;
+    }
+}

@@ -1,0 +1,196 @@
+package dev.spindle.agent;
+
+import dev.spindle.protocol.ErrorCode;
+import dev.spindle.protocol.ProtocolException;
+import dev.spindle.threading.ThreadInfo;
+import dev.spindle.threading.ThreadRegistry;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+
+/**
+ * Runs the installed firmware app: its {@code public static void main(String[])} on a Spindle
+ * thread named {@code app-main}, so the app, like its own threads, is in the thread registry.
+ *
+ * <h2>Life cycle</h2>
+ * <pre>
+ * none --start--> running --(no live Spindle thread left)--> stopped (app_stopped "returned")
+ *                         --(main threw)--------------------> failed  (app_failed)
+ *                         --stop(reason)--------------------> stopped (app_stopped reason)
+ * </pre>
+ * The app counts as running while any thread Spindle started is alive (a main that starts its
+ * threads and returns is normal). {@link #poll()} notices the end; the agent calls it every
+ * second.
+ *
+ * <p>Stopping: if the main class has {@code public static void stop()}, it is called (the app's
+ * way to end its threads); then {@code app-main} is interrupted, and the runner waits up to the
+ * timeout for every Spindle thread to end. An app without {@code stop()} whose threads ignore
+ * interrupts cannot be stopped: {@link #stop} then says so and the app keeps running.
+ */
+final class AppRunner {
+    interface Listener {
+        void appStarted(String main);
+
+        /** @param reason {@code returned}, {@code restart}, {@code agent_stop}, or {@code failed} with {@code failure} */
+        void appEnded(String main, String reason, Throwable failure);
+    }
+
+    static final String NONE = "none";
+    static final String RUNNING = "running";
+    static final String STOPPED = "stopped";
+    static final String FAILED = "failed";
+
+    private final String mainClass;
+    private final String[] args;
+    private final ClassLoader loader;
+    private final Listener listener;
+
+    private dev.spindle.threading.Thread main; // guarded by this
+    private java.lang.Thread carrier; // guarded by this; the JVM thread running main, while it runs
+    private String state = NONE; // guarded by this
+    private String stopReason; // guarded by this; set by stop(), reported when the app ends
+    private boolean reported; // guarded by this; the end of the current run was reported
+
+    AppRunner(String mainClass, String[] args, ClassLoader loader, Listener listener) {
+        this.mainClass = mainClass;
+        this.args = args.clone();
+        this.loader = loader;
+        this.listener = listener;
+    }
+
+    String mainClass() {
+        return mainClass;
+    }
+
+    synchronized String state() {
+        return state;
+    }
+
+    /** Starts the app. @throws ProtocolException {@code unavailable} when the class or its main is missing */
+    void start() throws ProtocolException {
+        Method m = mainMethod();
+        synchronized (this) {
+            if (RUNNING.equals(state)) {
+                return;
+            }
+            state = RUNNING;
+            stopReason = null;
+            reported = false;
+            main = new dev.spindle.threading.Thread(() -> runMain(m), "app-main");
+            main.start();
+        }
+        listener.appStarted(mainClass);
+    }
+
+    private Method mainMethod() throws ProtocolException {
+        try {
+            Class<?> c = Class.forName(mainClass, true, loader);
+            Method m = c.getMethod("main", String[].class);
+            if (!Modifier.isStatic(m.getModifiers())) {
+                throw new NoSuchMethodException("main is not static");
+            }
+            return m;
+        } catch (ClassNotFoundException | NoSuchMethodException | LinkageError e) {
+            throw new ProtocolException(ErrorCode.UNAVAILABLE, "cannot start the app " + mainClass + ": " + e
+                    + " (check app.main and that the app's jar is on the agent's class path)");
+        }
+    }
+
+    private void runMain(Method m) {
+        synchronized (this) {
+            carrier = java.lang.Thread.currentThread();
+        }
+        Throwable failure = null;
+        try {
+            m.invoke(null, (Object) args.clone());
+        } catch (InvocationTargetException e) {
+            failure = e.getCause();
+        } catch (IllegalAccessException e) {
+            failure = e;
+        }
+        synchronized (this) {
+            carrier = null;
+            if (failure != null && stopReason == null) {
+                state = FAILED;
+                reported = true;
+            } else {
+                failure = null; // an exception caused by stopping it is no failure
+            }
+        }
+        if (failure != null) {
+            listener.appEnded(mainClass, FAILED, failure);
+        }
+    }
+
+    /** Notices an app whose threads all ended; call it regularly. */
+    void poll() {
+        String reason;
+        synchronized (this) {
+            if (!RUNNING.equals(state) || reported || main.isAlive() || liveSpindleThreads() > 0) {
+                return;
+            }
+            state = STOPPED;
+            reported = true;
+            reason = stopReason == null ? "returned" : stopReason;
+        }
+        listener.appEnded(mainClass, reason, null);
+    }
+
+    /** Live threads started by Spindle (all of them belong to the app: the agent uses plain JVM threads). */
+    static int liveSpindleThreads() {
+        int n = 0;
+        for (ThreadInfo t : ThreadRegistry.snapshot()) {
+            if (t.isStartedBySpindle() && t.getState() != ThreadInfo.TERMINATED) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Stops the app and waits up to {@code timeoutMs} for its threads to end.
+     *
+     * @return true when it ended (or was not running)
+     */
+    boolean stop(String reason, long timeoutMs) {
+        Class<?> c;
+        synchronized (this) {
+            if (!RUNNING.equals(state)) {
+                return true;
+            }
+            stopReason = reason;
+            if (carrier != null) {
+                carrier.interrupt();
+            }
+        }
+        try {
+            c = Class.forName(mainClass, false, loader);
+            Method stop = c.getMethod("stop");
+            if (Modifier.isStatic(stop.getModifiers()) && stop.getParameterCount() == 0) {
+                stop.invoke(null);
+            }
+        } catch (NoSuchMethodException | ClassNotFoundException e) {
+            // no stop(): the interrupt is all we can do
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // a failing stop() still lets the wait below decide
+        }
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            synchronized (this) {
+                if (!main.isAlive() && liveSpindleThreads() == 0) {
+                    break;
+                }
+            }
+            try {
+                java.lang.Thread.sleep(20);
+            } catch (InterruptedException e) {
+                java.lang.Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        poll();
+        synchronized (this) {
+            return !RUNNING.equals(state);
+        }
+    }
+}

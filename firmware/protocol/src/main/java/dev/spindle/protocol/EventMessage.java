@@ -1,0 +1,40 @@
+package dev.spindle.protocol;
+
+import java.util.Map;
+
+/**
+ * {@code spindle/v1/{fleet}/{board}/events}, QoS 1, not retained. Kept on the board's disk while
+ * the broker is away and sent in order afterwards; {@code (session, seq)} identifies an event, so
+ * a consumer can drop a duplicate.
+ *
+ * @param v        protocol version
+ * @param ts       ms since the epoch (board clock) when it happened
+ * @param session  the agent session it happened in
+ * @param seq      1, 2, 3... within the session
+ * @param type     see {@link #TYPES}
+ * @param severity {@code info}, {@code warning} or {@code error}
+ * @param message  one line for humans
+ * @param thread   the thread concerned, or null
+ * @param stack    a stack trace, or null
+ * @param data     extra fields of the type (documented in docs/protocol.md), or null
+ */
+public record EventMessage(int v, long ts, long session, long seq, String type, String severity, String message,
+        String thread, String stack, Map<String, Object> data) {
+
+    public static final String AGENT_STARTED = "agent_started";
+    public static final String APP_STARTED = "app_started";
+    public static final String APP_STOPPED = "app_stopped";
+    public static final String APP_FAILED = "app_failed";
+    public static final String THREAD_CRASHED = "thread_crashed";
+    public static final String DEADLOCK = "deadlock";
+    public static final String BAD_REQUEST = "bad_request";
+    public static final String EVENTS_DROPPED = "events_dropped";
+
+    /** The types this version sends; later versions may add more (consumers must accept unknown ones). */
+    public static final String[] TYPES = {AGENT_STARTED, APP_STARTED, APP_STOPPED, APP_FAILED, THREAD_CRASHED,
+        DEADLOCK, BAD_REQUEST, EVENTS_DROPPED};
+
+    public static final String INFO = "info";
+    public static final String WARNING = "warning";
+    public static final String ERROR = "error";
+}

@@ -1,0 +1,502 @@
+package dev.spindle.protocol.mqtt;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * One MQTT 3.1.1 connection (Eclipse Paho {@code mqttv3}) that stays up by itself, used by the
+ * board agent and the host tools alike.
+ *
+ * <h2>What it adds to Paho</h2>
+ * <ul>
+ * <li>Its own reconnect loop: Paho's automatic reconnect never retries a failed first connect and
+ *     has no jitter. Here every failed or lost connection is retried after
+ *     {@link Backoff exponential backoff with full jitter}, capped.</li>
+ * <li>Resubscribe on every connect: with a clean session the broker forgets subscriptions, and
+ *     Paho keeps none. {@link #subscribe} records the filter; each connect subscribes all again
+ *     before {@link ConnectionListener#connected} is told.</li>
+ * <li>TCP_NODELAY on the socket ({@link NoDelaySocketFactory}), max in-flight raised.</li>
+ * <li>No work on Paho's threads. Paho deadlocks when a callback publishes or subscribes (its
+ *     issues #310, #985) and drops the connection when a callback throws. So its callbacks only
+ *     put the message into a bounded queue (full: the message is dropped and counted) or signal
+ *     the connection thread; a worker thread takes messages from the queue and calls the
+ *     {@link MessageHandler}s, and the connection thread calls the {@link ConnectionListener}s.
+ *     Both may publish.</li>
+ * </ul>
+ *
+ * <h2>Connection loop (the connection thread)</h2>
+ * <pre>
+ * running: connect -> ok:     subscribe all -> connected=true -> tell listeners
+ *                             -> wait for "lost" or close -> connected=false -> tell listeners
+ *                  -> failed: tell listeners
+ *          sleep backoff (reset after a successful connect) -> again
+ * </pre>
+ * {@link #close()} stops the loop, sends DISCONNECT (so the broker does NOT publish the will),
+ * and ends both threads. {@link #closeAbruptly()} drops the socket without DISCONNECT, as a
+ * crash would (the broker publishes the will).
+ *
+ * <p>Clean session by default, in-memory Paho persistence: a message published while the link is down fails
+ * at once with {@link LinkException}; the caller decides whether to keep it (the agent keeps
+ * events on disk).
+ */
+public final class Link implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Link.class.getName());
+
+    private final LinkConfig config;
+    private final MqttAsyncClient client;
+    private final BlockingQueue<Inbound> inbound;
+    private final AtomicLong dropped = new AtomicLong();
+    private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+
+    private final Object lock = new Object();
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>(); // guarded by lock
+    private boolean running; // guarded by lock
+    private boolean closed; // guarded by lock
+    private boolean connected; // guarded by lock
+    private boolean lost; // guarded by lock; set by Paho's connectionLost, cleared before each connect
+    private int connectCount; // guarded by lock
+    private Throwable lastError; // guarded by lock
+    private java.lang.Thread connectionThread; // guarded by lock (written once in start)
+    private java.lang.Thread worker; // guarded by lock (written once in start)
+
+    private record Subscription(String filter, int qos, MessageHandler handler) {
+    }
+
+    private static final Inbound STOP = new Inbound("", new byte[0], 0, false, false);
+
+    public Link(LinkConfig config) {
+        this.config = config;
+        this.inbound = new ArrayBlockingQueue<>(config.queueCapacity);
+        try {
+            this.client = new MqttAsyncClient(config.serverUri, config.clientId, new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IllegalArgumentException("cannot make an MQTT client for " + config.serverUri + ": " + e, e);
+        }
+        client.setCallback(new PahoCallback());
+    }
+
+    public String clientId() {
+        return config.clientId;
+    }
+
+    public String serverUri() {
+        return config.serverUri;
+    }
+
+    /** Adds a listener; add them before {@link #start()} to hear about the first connect. */
+    public void addListener(ConnectionListener listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Subscribes now when connected, and again after every reconnect. Call it from anywhere but a
+     * Paho callback (the link's own worker and listeners are fine).
+     *
+     * @throws LinkException when connected but the broker refused or did not answer (the filter
+     *                       stays recorded and is tried again at the next connect)
+     */
+    public void subscribe(String filter, int qos, MessageHandler handler) throws LinkException {
+        boolean now;
+        synchronized (lock) {
+            subscriptions.put(filter, new Subscription(filter, qos, handler));
+            now = connected;
+        }
+        if (now) {
+            subscribeOnBroker(new String[] {filter}, new int[] {qos});
+        }
+    }
+
+    /** Forgets a subscription (and unsubscribes when connected; failures there are ignored). */
+    public void unsubscribe(String filter) {
+        boolean now;
+        synchronized (lock) {
+            now = subscriptions.remove(filter) != null && connected;
+        }
+        if (now) {
+            try {
+                client.unsubscribe(filter).waitForCompletion(config.operationTimeoutMs);
+            } catch (MqttException e) {
+                LOG.log(Level.DEBUG, "unsubscribe " + filter + " failed: " + e);
+            }
+        }
+    }
+
+    /** Starts the connection and worker threads; returns at once (see {@link #awaitConnected}). */
+    public void start() {
+        synchronized (lock) {
+            if (running || closed) {
+                throw new IllegalStateException("link " + config.clientId + " was already started");
+            }
+            running = true;
+            connectionThread = new java.lang.Thread(this::connectionLoop, "mqtt-" + config.clientId + "-connection");
+            worker = new java.lang.Thread(this::workerLoop, "mqtt-" + config.clientId + "-worker");
+            connectionThread.setDaemon(true);
+            worker.setDaemon(true);
+            connectionThread.start();
+            worker.start();
+        }
+    }
+
+    /** @return true once connected (and resubscribed), false if {@code timeoutMs} passed first */
+    public boolean awaitConnected(long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        synchronized (lock) {
+            while (!connected) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0 || closed) {
+                    return connected;
+                }
+                lock.wait(left);
+            }
+            return true;
+        }
+    }
+
+    public boolean isConnected() {
+        synchronized (lock) {
+            return connected;
+        }
+    }
+
+    /** How many connects succeeded so far. */
+    public int connectCount() {
+        synchronized (lock) {
+            return connectCount;
+        }
+    }
+
+    /** Messages dropped because the inbound queue was full. */
+    public long droppedMessages() {
+        return dropped.get();
+    }
+
+    /**
+     * Publishes; for QoS 1 and 2, waits until the broker acknowledged it.
+     *
+     * @throws LinkException when not connected, or the broker did not acknowledge in time
+     */
+    public void publish(String topic, byte[] payload, int qos, boolean retained) throws LinkException {
+        if (!isConnected()) {
+            throw new LinkException("not connected to " + config.serverUri + "; the link keeps retrying"
+                    + (lastErrorText().isEmpty() ? "" : " (last error: " + lastErrorText() + ")"));
+        }
+        try {
+            IMqttDeliveryToken token = client.publish(topic, payload, qos, retained);
+            if (qos > 0) {
+                token.waitForCompletion(config.operationTimeoutMs);
+            }
+        } catch (MqttException e) {
+            throw new LinkException("publish to " + topic + " failed: " + describe(e), e);
+        }
+    }
+
+    private String lastErrorText() {
+        synchronized (lock) {
+            return lastError == null ? "" : describe(lastError);
+        }
+    }
+
+    static String describe(Throwable e) {
+        if (e instanceof MqttException me) {
+            String s = me.getMessage() + " (Paho reason " + me.getReasonCode() + ")";
+            return me.getCause() != null ? s + ": " + me.getCause() : s;
+        }
+        return String.valueOf(e);
+    }
+
+    /** Stops: sends DISCONNECT when connected (no will), ends the threads, closes the client. */
+    @Override
+    public void close() {
+        shutdown(true);
+    }
+
+    /** Stops like a crash would: the socket is dropped without DISCONNECT, so the broker publishes the will. */
+    public void closeAbruptly() {
+        shutdown(false);
+    }
+
+    private void shutdown(boolean clean) {
+        java.lang.Thread conn;
+        java.lang.Thread work;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            running = false;
+            lock.notifyAll();
+            conn = connectionThread;
+            work = worker;
+        }
+        join(conn, (config.connectTimeoutS + 5) * 1000L);
+        try {
+            if (client.isConnected()) {
+                if (clean) {
+                    client.disconnect(1000).waitForCompletion(config.operationTimeoutMs);
+                } else {
+                    client.disconnectForcibly(0, 100, false);
+                }
+            }
+        } catch (MqttException e) {
+            try {
+                client.disconnectForcibly(0, 100, clean);
+            } catch (MqttException e2) {
+                LOG.log(Level.DEBUG, "forced disconnect failed: " + e2);
+            }
+        }
+        synchronized (lock) {
+            connected = false;
+            lock.notifyAll();
+        }
+        if (work != null) {
+            inbound.clear();
+            inbound.offer(STOP);
+            join(work, 5000);
+        }
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.log(Level.DEBUG, "closing the Paho client failed: " + e);
+        }
+    }
+
+    private static void join(java.lang.Thread t, long ms) {
+        if (t == null || t == java.lang.Thread.currentThread()) {
+            return;
+        }
+        try {
+            t.join(ms);
+        } catch (InterruptedException e) {
+            java.lang.Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- connection thread -----------------------------------------------------------------
+
+    private void connectionLoop() {
+        Backoff backoff = new Backoff(config.backoffBaseMs, config.backoffCapMs, new Random());
+        while (isRunning()) {
+            try {
+                synchronized (lock) {
+                    lost = false;
+                }
+                client.connect(options()).waitForCompletion((config.connectTimeoutS + 5) * 1000L);
+                resubscribeAll();
+                int n;
+                synchronized (lock) {
+                    connected = true;
+                    n = ++connectCount;
+                    lock.notifyAll();
+                }
+                backoff.reset();
+                LOG.log(Level.DEBUG, config.clientId + " connected to " + config.serverUri + " (#" + n + ")");
+                for (ConnectionListener l : listeners) {
+                    try {
+                        l.connected(this, n);
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "connection listener failed: " + e, e);
+                    }
+                }
+                Throwable cause;
+                synchronized (lock) {
+                    while (running && !lost) {
+                        lock.wait();
+                    }
+                    connected = false;
+                    cause = lastError;
+                    lock.notifyAll();
+                }
+                if (!isRunning()) {
+                    return;
+                }
+                tellDisconnected(cause);
+            } catch (MqttException | LinkException e) {
+                synchronized (lock) {
+                    lastError = e;
+                    connected = false;
+                }
+                forceDisconnect();
+                if (!isRunning()) {
+                    return;
+                }
+                LOG.log(Level.DEBUG, config.clientId + " cannot connect to " + config.serverUri + ": " + describe(e));
+                tellDisconnected(e);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long delay = backoff.nextDelayMs();
+            synchronized (lock) {
+                long until = System.currentTimeMillis() + delay;
+                try {
+                    for (long left = delay; running && left > 0; left = until - System.currentTimeMillis()) {
+                        lock.wait(left);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private boolean isRunning() {
+        synchronized (lock) {
+            return running;
+        }
+    }
+
+    private void tellDisconnected(Throwable cause) {
+        for (ConnectionListener l : listeners) {
+            try {
+                l.disconnected(this, cause);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "connection listener failed: " + e, e);
+            }
+        }
+    }
+
+    private void forceDisconnect() {
+        try {
+            if (client.isConnected()) {
+                client.disconnectForcibly(0, 100, false);
+            }
+        } catch (MqttException e) {
+            LOG.log(Level.DEBUG, "forced disconnect failed: " + e);
+        }
+    }
+
+    private MqttConnectOptions options() {
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        o.setCleanSession(config.cleanSession);
+        o.setAutomaticReconnect(false);
+        o.setKeepAliveInterval(config.keepAliveS);
+        o.setConnectionTimeout(config.connectTimeoutS);
+        o.setMaxInflight(config.maxInflight);
+        o.setSocketFactory(config.serverUri.startsWith("ssl:")
+                ? new NoDelaySocketFactory(javax.net.ssl.SSLSocketFactory.getDefault()) : new NoDelaySocketFactory());
+        if (config.username != null) {
+            o.setUserName(config.username);
+        }
+        if (config.password != null) {
+            o.setPassword(config.password.clone());
+        }
+        if (config.will != null) {
+            Will w = config.will.get();
+            if (w != null) {
+                o.setWill(w.topic(), w.payload(), w.qos(), w.retained());
+            }
+        }
+        return o;
+    }
+
+    private void resubscribeAll() throws LinkException {
+        List<Subscription> subs;
+        synchronized (lock) {
+            subs = new ArrayList<>(subscriptions.values());
+        }
+        if (subs.isEmpty()) {
+            return;
+        }
+        String[] filters = new String[subs.size()];
+        int[] qos = new int[subs.size()];
+        for (int i = 0; i < filters.length; i++) {
+            filters[i] = subs.get(i).filter();
+            qos[i] = subs.get(i).qos();
+        }
+        subscribeOnBroker(filters, qos);
+    }
+
+    private void subscribeOnBroker(String[] filters, int[] qos) throws LinkException {
+        try {
+            IMqttToken token = client.subscribe(filters, qos);
+            token.waitForCompletion(config.operationTimeoutMs);
+            int[] granted = token.getGrantedQos();
+            for (int i = 0; granted != null && i < granted.length && i < filters.length; i++) {
+                if (granted[i] == 0x80) {
+                    throw new LinkException("the broker refused the subscription to " + filters[i]
+                            + " (check its ACL for client " + config.clientId + ")");
+                }
+            }
+        } catch (MqttException e) {
+            throw new LinkException("subscribe to " + String.join(", ", filters) + " failed: " + describe(e), e);
+        }
+    }
+
+    // ---- worker thread ---------------------------------------------------------------------
+
+    private void workerLoop() {
+        while (true) {
+            Inbound m;
+            try {
+                m = inbound.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (m == STOP) {
+                return;
+            }
+            List<Subscription> subs;
+            synchronized (lock) {
+                subs = new ArrayList<>(subscriptions.values());
+            }
+            for (Subscription s : subs) {
+                if (Filters.matches(s.filter(), m.topic())) {
+                    try {
+                        s.handler().handle(m);
+                    } catch (Exception | LinkageError e) {
+                        LOG.log(Level.WARNING, "handler for " + s.filter() + " failed on " + m.topic() + ": " + e, e);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Paho's callback: only enqueues or signals; never blocks, never throws. */
+    private final class PahoCallback implements MqttCallbackExtended {
+        @Override
+        public void connectionLost(Throwable cause) {
+            synchronized (lock) {
+                lost = true;
+                lastError = cause;
+                lock.notifyAll();
+            }
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            if (!inbound.offer(new Inbound(topic, message.getPayload(), message.getQos(), message.isRetained(),
+                    message.isDuplicate()))) {
+                long n = dropped.incrementAndGet();
+                if (n == 1 || n % 1000 == 0) {
+                    LOG.log(Level.WARNING, config.clientId + ": inbound queue full (" + config.queueCapacity
+                            + "), " + n + " messages dropped so far; the handlers are too slow");
+                }
+            }
+        }
+
+        @Override
+        public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {
+        }
+    }
+}

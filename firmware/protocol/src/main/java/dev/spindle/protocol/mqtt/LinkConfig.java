@@ -1,0 +1,149 @@
+package dev.spindle.protocol.mqtt;
+
+import java.security.SecureRandom;
+import java.util.function.Supplier;
+
+/**
+ * Settings of a {@link Link}. Build with {@link #builder(String, String)}; the defaults suit a
+ * board and a host tool alike.
+ */
+public final class LinkConfig {
+    final String serverUri;
+    final String clientId;
+    final String username;
+    final char[] password;
+    final int keepAliveS;
+    final int connectTimeoutS;
+    final int maxInflight;
+    final long backoffBaseMs;
+    final long backoffCapMs;
+    final int queueCapacity;
+    final long operationTimeoutMs;
+    final Supplier<Will> will;
+    final boolean cleanSession;
+
+    private LinkConfig(Builder b) {
+        serverUri = b.serverUri;
+        clientId = b.clientId;
+        username = b.username;
+        password = b.password;
+        keepAliveS = b.keepAliveS;
+        connectTimeoutS = b.connectTimeoutS;
+        maxInflight = b.maxInflight;
+        backoffBaseMs = b.backoffBaseMs;
+        backoffCapMs = b.backoffCapMs;
+        queueCapacity = b.queueCapacity;
+        operationTimeoutMs = b.operationTimeoutMs;
+        will = b.will;
+        cleanSession = b.cleanSession;
+    }
+
+    public String serverUri() {
+        return serverUri;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    /**
+     * @param serverUri {@code tcp://host:port} (or {@code ssl://})
+     * @param clientId  unique per process: a board uses its board id, a tool {@link #toolClientId(String)}
+     */
+    public static Builder builder(String serverUri, String clientId) {
+        return new Builder(serverUri, clientId);
+    }
+
+    /** A client id for a host tool: {@code prefix-} and 8 random hex digits (two tools never clash). */
+    public static String toolClientId(String prefix) {
+        return prefix + "-" + String.format("%08x", new SecureRandom().nextInt());
+    }
+
+    public static final class Builder {
+        private final String serverUri;
+        private final String clientId;
+        private String username;
+        private char[] password;
+        private int keepAliveS = 30;
+        private int connectTimeoutS = 10;
+        private int maxInflight = 1000;
+        private long backoffBaseMs = 200;
+        private long backoffCapMs = 30_000;
+        private int queueCapacity = 10_000;
+        private long operationTimeoutMs = 10_000;
+        private Supplier<Will> will;
+        private boolean cleanSession = true;
+
+        private Builder(String serverUri, String clientId) {
+            if (serverUri == null || !serverUri.matches("(tcp|ssl)://.+:\\d+")) {
+                throw new IllegalArgumentException("broker URL '" + serverUri
+                        + "' is not valid: use tcp://HOST:PORT or ssl://HOST:PORT");
+            }
+            if (clientId == null || clientId.isEmpty() || clientId.length() > 64) {
+                throw new IllegalArgumentException("client id must be 1..64 characters, got '" + clientId + "'");
+            }
+            this.serverUri = serverUri;
+            this.clientId = clientId;
+        }
+
+        public Builder credentials(String username, char[] password) {
+            this.username = username;
+            this.password = password == null ? null : password.clone();
+            return this;
+        }
+
+        public Builder keepAliveS(int s) {
+            keepAliveS = s;
+            return this;
+        }
+
+        public Builder connectTimeoutS(int s) {
+            connectTimeoutS = s;
+            return this;
+        }
+
+        /** Paho's default of 10 unacknowledged QoS 1 messages stalls transfers; default here 1000. */
+        public Builder maxInflight(int n) {
+            maxInflight = n;
+            return this;
+        }
+
+        public Builder backoff(long baseMs, long capMs) {
+            backoffBaseMs = baseMs;
+            backoffCapMs = capMs;
+            return this;
+        }
+
+        /** Received messages waiting for the worker; when full, new ones are dropped and counted. */
+        public Builder queueCapacity(int n) {
+            queueCapacity = n;
+            return this;
+        }
+
+        /** How long a publish or subscribe waits for the broker's acknowledgement. */
+        public Builder operationTimeoutMs(long ms) {
+            operationTimeoutMs = ms;
+            return this;
+        }
+
+        /** Asked before every connect attempt, so that the will can carry a new session number. */
+        public Builder will(Supplier<Will> will) {
+            this.will = will;
+            return this;
+        }
+
+        /**
+         * Clean session (the default) or a persistent one: with {@code false} the broker keeps the
+         * subscriptions and queues QoS 1 messages while this client is away (Mosquitto keeps them
+         * across its own restarts with persistence on). For a monitor that must not miss events.
+         */
+        public Builder cleanSession(boolean clean) {
+            cleanSession = clean;
+            return this;
+        }
+
+        public LinkConfig build() {
+            return new LinkConfig(this);
+        }
+    }
+}

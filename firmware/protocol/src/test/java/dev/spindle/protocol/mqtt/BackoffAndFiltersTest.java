@@ -1,0 +1,39 @@
+package dev.spindle.protocol.mqtt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class BackoffAndFiltersTest {
+    @Test
+    void backoffIsExponentialFullJitterAndCapped() {
+        Backoff b = new Backoff(100, 5000, new Random(1));
+        assertEquals(100, b.ceilingMs(0));
+        assertEquals(800, b.ceilingMs(3));
+        assertEquals(5000, b.ceilingMs(6));
+        assertEquals(5000, b.ceilingMs(70));
+        long max = 0;
+        for (int i = 0; i < 200; i++) {
+            long d = b.nextDelayMs();
+            assertTrue(d >= 0 && d < 5000, "delay " + d);
+            max = Math.max(max, d);
+        }
+        assertTrue(max > 2500, "full jitter spreads up to the cap, max seen " + max);
+        b.reset();
+        assertTrue(b.nextDelayMs() < 100);
+    }
+
+    @Test
+    void filtersMatchLikeMqtt() {
+        assertTrue(Filters.matches("spindle/v1/lab/+/state", "spindle/v1/lab/pi/state"));
+        assertFalse(Filters.matches("spindle/v1/lab/+/state", "spindle/v1/lab/pi/telemetry"));
+        assertTrue(Filters.matches("spindle/#", "spindle/v1/x"));
+        assertTrue(Filters.matches("spindle/v1/#", "spindle/v1"));
+        assertFalse(Filters.matches("a/+", "a/b/c"));
+        assertTrue(Filters.matches("$share/g/a/+", "a/b"));
+        assertFalse(Filters.matches("#", "$SYS/x"));
+    }
+}
