@@ -8,6 +8,11 @@ public final class ExitCodes {
     public static final int FAILURE = 1;
     /** The command line was wrong (picocli's usage error code). */
     public static final int USAGE = 2;
+    /**
+     * A bundle was refused (verify, sign, bundle); the output names the reason by its stable wire
+     * name (docs/deploy.md lists them with what to do).
+     */
+    public static final int REFUSED = 3;
 
     private ExitCodes() {
     }

@@ -13,12 +13,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SpindleCommand.Version.class,
         description = "Run, watch and update Spindle boards.",
-        subcommands = {CommandLine.HelpCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, KeygenCommand.class, BundleCommand.class,
+            SignCommand.class, VerifyCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
             "1:failure (the message says what happened and what to do)",
-            "2:bad command line (unknown option, missing argument)"})
+            "2:bad command line (unknown option, missing argument)",
+            "3:bundle refused (the reason's wire name is printed; see docs/deploy.md)"})
 public final class SpindleCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
