@@ -220,6 +220,12 @@ public final class BundleBuilder {
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
         boolean done = false;
         try {
+            try {
+                // createTempFile makes it 0600; a bundle is not secret.
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system
+            }
             try (OutputStream fo = Files.newOutputStream(tmp);
                     ZipOutputStream zo = new ZipOutputStream(new java.io.BufferedOutputStream(fo, 64 * 1024))) {
                 for (Map.Entry<String, Source> e : entries) {
