@@ -97,7 +97,7 @@ public final class BundleCommand implements Callable<Integer> {
             try (Reader r = Files.newBufferedReader(specFile, StandardCharsets.UTF_8)) {
                 p.load(r);
             } catch (IOException e) {
-                err.println("error: cannot read --spec " + specFile + ": " + e.getMessage());
+                err.println("error: cannot read --spec " + specFile + ": " + Problems.describe(e));
                 return ExitCodes.FAILURE;
             }
         }
@@ -154,7 +154,7 @@ public final class BundleCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return ExitCodes.USAGE;
         } catch (IOException e) {
-            err.println("error: cannot build " + out + ": " + e.getMessage());
+            err.println("error: cannot build " + out + ": " + Problems.describe(e));
             return ExitCodes.FAILURE;
         }
     }

@@ -75,7 +75,7 @@ public final class KeygenCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         } catch (IOException | RuntimeException e) {
-            err.println("error: cannot write the key files in " + out + ": " + e.getMessage());
+            err.println("error: cannot write the key files in " + out + ": " + (e instanceof IOException io ? Problems.describe(io) : e.getMessage()));
             return ExitCodes.FAILURE;
         }
     }

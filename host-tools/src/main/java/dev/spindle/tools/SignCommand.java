@@ -49,7 +49,8 @@ public final class SignCommand implements Callable<Integer> {
         try {
             k = Ed25519Keys.readPrivate(key);
         } catch (IOException e) {
-            err.println("error: cannot use key " + key + ": " + e.getMessage());
+            err.println("error: cannot use key " + key + ": " + Problems.describe(e)
+                    + (e instanceof java.nio.file.NoSuchFileException ? "; make one with `spindle keygen`" : ""));
             return ExitCodes.FAILURE;
         }
         Path target = out == null ? bundle : out;
@@ -67,7 +68,7 @@ public final class SignCommand implements Callable<Integer> {
         } catch (BundleRejectedException e) {
             return VerifyCommand.refused(spec, json, bundle, "refusing to sign " + bundle, e);
         } catch (IOException e) {
-            err.println("error: cannot sign " + bundle + ": " + e.getMessage());
+            err.println("error: cannot sign " + bundle + ": " + Problems.describe(e));
             return ExitCodes.FAILURE;
         }
     }

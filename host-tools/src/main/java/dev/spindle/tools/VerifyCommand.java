@@ -73,7 +73,7 @@ public final class VerifyCommand implements Callable<Integer> {
         try {
             store = trust.isEmpty() ? TrustStore.empty() : TrustStore.load(trust);
         } catch (IOException e) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + Problems.describe(e));
             return ExitCodes.FAILURE;
         }
         BundleVerifier verifier = new BundleVerifier(store, dev, ZipLimits.DEFAULT);
@@ -104,7 +104,7 @@ public final class VerifyCommand implements Callable<Integer> {
         } catch (BundleRejectedException e) {
             return refused(spec, json, bundle, "REFUSED " + bundle, e);
         } catch (IOException e) {
-            err.println("error: cannot read " + bundle + ": " + e.getMessage());
+            err.println("error: cannot read " + bundle + ": " + Problems.describe(e));
             return ExitCodes.FAILURE;
         }
     }

@@ -161,6 +161,10 @@ class BundleCommandsTest {
         Files.setPosixFilePermissions(keys.resolve("ops.key"), PosixFilePermissions.fromString("rw-r--r--"));
         assertEquals(ExitCodes.FAILURE, run("sign", "x.zip", "--key", keys.resolve("ops.key").toString()));
         assertTrue(err.toString().contains("chmod 600"), err.toString());
+        assertEquals(ExitCodes.FAILURE, run("sign", "x.zip", "--key", tmp.resolve("none.key").toString()));
+        assertTrue(err.toString().contains("does not exist; make one with `spindle keygen`"), err.toString());
+        assertEquals(ExitCodes.FAILURE, run("verify", tmp.resolve("none.zip").toString(), "--dev"));
+        assertTrue(err.toString().contains("none.zip does not exist"), err.toString());
     }
 
     @Test

@@ -81,6 +81,8 @@ class BundleVerifierTest {
         assertEquals("app/demo-1.2.3.jar", vb.manifest().app());
         assertEquals(List.of("lib/spindle-threading-0.1.0.jar"), vb.manifest().libs());
         assertEquals(BundleVerifier.fileSha256(b), vb.sha256());
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(b)), "a bundle is not secret");
 
         Path dest = Files.createDirectories(tmp.resolve("slots")).resolve("a");
         production().extract(b, TestBundles.RPI4_AGENT_030, dest);
