@@ -356,6 +356,9 @@ public final class SafeZip implements AutoCloseable {
         // A file may not also be a directory of another entry ("lib" and "lib/x.jar").
         for (Central c : centrals) {
             String n = c.name.endsWith("/") ? c.name.substring(0, c.name.length() - 1) : c.name;
+            if (c.name.endsWith("/") && folded.contains(n.toLowerCase(Locale.ROOT))) {
+                throw unsafe("entry " + n + " is both a file and a directory");
+            }
             int slash = n.lastIndexOf('/');
             while (slash > 0) {
                 String parent = n.substring(0, slash).toLowerCase(Locale.ROOT);

@@ -247,6 +247,9 @@ class BundleVerifierTest {
         z = signedPlus(base);
         z.add("app/demo-1.2.3.jar/x", new byte[] {1});
         refused(Reason.UNSAFE_ZIP, write("fileasdir.zip", z.toBytes()));
+        z = signedPlus(base);
+        z.add("app/demo-1.2.3.jar/", new byte[0]);
+        refused(Reason.UNSAFE_ZIP, write("fileanddir.zip", z.toBytes()));
     }
 
     @Test
