@@ -3,7 +3,7 @@ MVN ?= mvn
 MVNFLAGS ?= -B -ntp
 JAVA ?= java
 
-.PHONY: help run test build clean bench-hal bench-threading
+.PHONY: help run test build bundle clean bench-hal bench-threading
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n",$$1,$$2}'
@@ -23,6 +23,29 @@ bench-threading: ## threading benchmarks vs java.util.concurrent (~5 min, 2 core
 	$(JAVA) -Djdk.attach.allowAttachSelf=true -Djol.skipHotspotSAAttach=true \
 	  -cp bench/threading/target/classes:$$(cat bench/threading/target/classpath.txt) \
 	  dev.spindle.bench.threading.BenchMain
+
+# Bundles (docs/deploy.md). The development key is made on first use in a git-ignored directory;
+# production keys come from `spindle keygen` and are given with DEV_KEY=path/to/NAME.key.
+SPINDLE_JAR := host-tools/target/spindle.jar
+DEV_KEYS ?= .dev-keys
+DEV_KEY ?= $(DEV_KEYS)/dev.key
+BUNDLE_DIR ?= firmware/examples/target/bundles
+BUNDLE_SPECS := $(wildcard firmware/examples/src/bundle/*.properties)
+
+bundle: ## build each example firmware into a signed bundle in firmware/examples/target/bundles (development key)
+	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl firmware/examples,host-tools -am
+	@if [ ! -f "$(DEV_KEY)" ]; then \
+	  echo "making the development signing key $(DEV_KEY) (for development boards only)"; \
+	  $(JAVA) -jar $(SPINDLE_JAR) keygen --out "$(dir $(DEV_KEY))" --name "$(basename $(notdir $(DEV_KEY)))"; \
+	fi
+	@mkdir -p $(BUNDLE_DIR)
+	@set -e; payload=$$(ls firmware/examples/target/spindle-examples-*-bundle.zip); \
+	for spec in $(BUNDLE_SPECS); do \
+	  out=$(BUNDLE_DIR)/$$(basename $$spec .properties).zip; \
+	  $(JAVA) -jar $(SPINDLE_JAR) bundle --from "$$payload" --spec "$$spec" --out "$$out"; \
+	  $(JAVA) -jar $(SPINDLE_JAR) sign "$$out" --key "$(DEV_KEY)"; \
+	  $(JAVA) -jar $(SPINDLE_JAR) verify "$$out" --trust "$(DEV_KEY:.key=.pub)"; \
+	done
 
 clean: ## remove build output
 	$(MVN) $(MVNFLAGS) -q clean

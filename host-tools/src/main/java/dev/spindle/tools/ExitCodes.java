@@ -12,6 +12,11 @@ public final class ExitCodes {
     public static final int BROKER_UNREACHABLE = 3;
     /** The board did not answer in time, or answered with an error. */
     public static final int BOARD_ERROR = 4;
+    /**
+     * A bundle was refused (verify, sign, bundle); the output names the reason by its stable wire
+     * name (docs/deploy.md lists them with what to do).
+     */
+    public static final int REFUSED = 5;
 
     private ExitCodes() {
     }

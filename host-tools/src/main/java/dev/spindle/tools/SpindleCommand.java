@@ -17,14 +17,16 @@ import picocli.CommandLine.Command;
         description = "Run, watch and update Spindle boards.",
         subcommands = {CommandLine.HelpCommand.class, BrokerCmd.class, BoardsCmd.class,
             MonitorCmd.class, LogsCmd.class, ThreadsCmd.class, PingCmd.class, DemoCmd.class,
-            GpioCommand.class, SerialCommand.class},
+            GpioCommand.class, SerialCommand.class, KeygenCommand.class, BundleCommand.class,
+            SignCommand.class, VerifyCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
             "1:failure (the message says what happened and what to do)",
             "2:bad command line (unknown option, missing argument)",
             "3:the MQTT broker could not be reached",
-            "4:the board did not answer in time, or answered with an error"})
+            "4:the board did not answer in time, or answered with an error",
+            "5:bundle refused (the reason's wire name is printed; see docs/deploy.md)"})
 public final class SpindleCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
