@@ -38,7 +38,7 @@ public class Condition extends Primitive implements AutoCloseable {
 
     /** @param lock the lock to use, shared with other conditions; null makes a new one */
     public Condition(Lock lock) {
-        super("Condition");
+        super(CONDITION);
         this.lock = lock == null ? new Lock() : lock;
     }
 

@@ -23,13 +23,9 @@ public class Event extends Sync {
 
     /** A new event, not set. */
     public Event() {
-        super("Event");
+        super(EVENT);
     }
 
-    /** An event that the registry shows under {@code label} (used for {@link Thread#join}). */
-    Event(String label) {
-        super(label, true);
-    }
 
     /** Sets the flag and wakes every waiting thread. */
     public void set() {

@@ -41,7 +41,7 @@ public class Lock extends Sync implements AutoCloseable {
 
     /** A new, unlocked lock. */
     public Lock() {
-        super("Lock");
+        super(LOCK);
     }
 
     /** Acquires the lock, waiting as long as it takes. Always returns true. */

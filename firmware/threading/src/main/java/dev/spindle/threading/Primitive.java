@@ -18,27 +18,30 @@ package dev.spindle.threading;
  * its lock.
  */
 abstract class Primitive {
+    static final int LOCK = 0;
+    static final int SEMAPHORE = 1;
+    static final int EVENT = 2;
+    static final int CONDITION = 3;
+    private static final String[] KINDS = {"Lock", "Semaphore", "Event", "Condition"};
+
     private static int counter; // guarded by Primitive.class
 
-    /** {@code Lock}, {@code Semaphore}, ...; or the whole label of a fixed-label primitive. */
-    private final String kind;
-    /** Number shown after the kind; 0 for a fixed label. */
-    private final int id;
+    /**
+     * The kind ({@link #LOCK}, ...) in the low byte and the number shown after it above: one int,
+     * so that a primitive carries no reference to a shared name (a Lock costs what a
+     * {@code ReentrantLock} does).
+     */
+    private final int kindAndId;
 
     private Waiter head; // guarded by this
     private Waiter tail; // guarded by this
 
-    Primitive(String kind) {
+    Primitive(int kind) {
+        int id;
         synchronized (Primitive.class) {
             id = ++counter;
         }
-        this.kind = kind;
-    }
-
-    /** A primitive shown under a fixed label, such as {@code join}. */
-    Primitive(String label, boolean fixedLabel) {
-        this.kind = label;
-        this.id = 0;
+        kindAndId = (id << 8) | kind;
     }
 
     /**
@@ -46,7 +49,7 @@ abstract class Primitive {
      *         package, never by user code, so the registry may call it while holding its lock.
      */
     String describe() {
-        return id == 0 ? kind : kind + "#" + id;
+        return KINDS[kindAndId & 0xff] + "#" + (kindAndId >>> 8);
     }
 
     // ---- the wait queue, all under this monitor --------------------------------------------------

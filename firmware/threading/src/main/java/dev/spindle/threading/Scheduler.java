@@ -57,6 +57,16 @@ final class Scheduler {
         }
     }
 
+    /** @return the calling thread's record, marked as waiting on {@code on} (one LOCK section) */
+    static ThreadRecord currentWaiting(Primitive on, boolean timed) {
+        java.lang.Thread me = java.lang.Thread.currentThread();
+        synchronized (LOCK) {
+            ThreadRecord r = recordOf(me);
+            beginWaitLocked(r, on, timed);
+            return r;
+        }
+    }
+
     /** Caller holds LOCK. */
     static ThreadRecord recordOf(java.lang.Thread t) {
         ThreadRecord r = (ThreadRecord) running.get(t);

@@ -33,7 +33,7 @@ public class Semaphore extends Sync {
      * @throws IllegalArgumentException if {@code value} is negative (Python's ValueError)
      */
     public Semaphore(int value) {
-        super("Semaphore");
+        super(SEMAPHORE);
         if (value < 0) {
             throw new IllegalArgumentException("semaphore initial value must be >= 0, got " + value);
         }

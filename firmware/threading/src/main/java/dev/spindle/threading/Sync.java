@@ -30,20 +30,17 @@ abstract class Sync extends Primitive {
     static final boolean INTERRUPTIBLE = true;
     static final boolean UNINTERRUPTIBLE = false;
 
-    Sync(String kind) {
+    Sync(int kind) {
         super(kind);
-    }
-
-    Sync(String label, boolean fixedLabel) {
-        super(label, fixedLabel);
     }
 
     /** Takes the resource for {@code caller} if free. Called under this monitor. */
     abstract boolean tryTake(java.lang.Thread caller);
 
     /**
-     * A waiter is about to join the queue (under this monitor unless {@link #registryOutside}).
-     * Marks it waiting in the registry.
+     * A waiter joins the queue, under this monitor: for primitives whose registry row cannot be
+     * written outside it (see {@link #registryOutside}); the others are marked waiting when their
+     * record is looked up, before they queue.
      */
     void enqueued(Waiter w, boolean timed) {
         Scheduler.beginWait(w.record, this, timed);
@@ -95,12 +92,10 @@ abstract class Sync extends Primitive {
                 return false;
             }
         }
-        Waiter w = new Waiter(me, Scheduler.current());
         boolean timed = timeoutMs > 0;
         boolean early = registryOutside();
-        if (early) {
-            enqueued(w, timed);
-        }
+        // Registry row looked up and, where allowed, marked waiting in one global-lock section.
+        Waiter w = new Waiter(me, early ? Scheduler.currentWaiting(this, timed) : Scheduler.current());
         synchronized (this) {
             if (isEmpty() && tryTake(me)) {
                 if (early) {

@@ -262,7 +262,6 @@ public class Thread implements Runnable {
         private final ThreadRecord record;
 
         JoinGate(ThreadRecord record) {
-            super("join");
             this.record = record;
         }
 
