@@ -3,11 +3,10 @@ package dev.spindle.hal;
 /**
  * The parity bit of a serial frame.
  *
- * <p>A small final class rather than an enum: a CLDC 8 VM may lack {@code java.lang.Enum}. Instances
- * are compared with {@code ==}; {@link #parse(String)} reads the names used in board files and on the
- * command line (case-insensitive).
+ * <p>One of a fixed set of instances, compared with {@code ==} (see {@link Setting});
+ * {@link #parse(String)} reads the names used in board files and on the command line.
  */
-public final class Parity {
+public final class Parity extends Setting {
     /** No parity bit. */
     public static final Parity NONE = new Parity("none");
     /** Even parity. */
@@ -21,15 +20,8 @@ public final class Parity {
 
     private static final Parity[] ALL = {NONE, EVEN, ODD, MARK, SPACE};
 
-    private final String name;
-
     private Parity(String name) {
-        this.name = name;
-    }
-
-    /** @return the lower-case name ({@code none}, ...) */
-    public String name() {
-        return name;
+        super(name);
     }
 
     /** @return every value, in declaration order */
@@ -45,26 +37,15 @@ public final class Parity {
      * @throws IllegalArgumentException naming the allowed values
      */
     public static Parity parse(String text) {
-        String t = text == null ? "" : text.trim().toLowerCase().replace('_', '-');
-        for (int i = 0; i < ALL.length; i++) {
-            if (ALL[i].name.equals(t)) {
-                return ALL[i];
-            }
+        int i = indexOf(ALL, text);
+        if (i < 0) {
+            throw unknown(ALL, text, "a parity setting");
         }
-        throw new IllegalArgumentException("'" + text + "' is not a parity setting; use one of " + allowed());
+        return ALL[i];
     }
 
     /** @return the allowed names, comma-separated */
     public static String allowed() {
-        StringBuffer b = new StringBuffer();
-        for (int i = 0; i < ALL.length; i++) {
-            b.append(i == 0 ? "" : ", ").append(ALL[i].name);
-        }
-        return b.toString();
-    }
-
-    @Override
-    public String toString() {
-        return name;
+        return allowed(ALL);
     }
 }

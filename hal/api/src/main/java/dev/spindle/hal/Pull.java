@@ -3,11 +3,10 @@ package dev.spindle.hal;
 /**
  * The bias resistor of a digital input.
  *
- * <p>A small final class rather than an enum: a CLDC 8 VM may lack {@code java.lang.Enum}. Instances
- * are compared with {@code ==}; {@link #parse(String)} reads the names used in board files and on the
- * command line (case-insensitive).
+ * <p>One of a fixed set of instances, compared with {@code ==} (see {@link Setting});
+ * {@link #parse(String)} reads the names used in board files and on the command line.
  */
-public final class Pull {
+public final class Pull extends Setting {
     /** No bias: a floating input reads whatever couples into it. */
     public static final Pull NONE = new Pull("none");
     /** Pulled up: reads high while nothing drives the line (a button to ground reads low when pressed). */
@@ -17,15 +16,8 @@ public final class Pull {
 
     private static final Pull[] ALL = {NONE, UP, DOWN};
 
-    private final String name;
-
     private Pull(String name) {
-        this.name = name;
-    }
-
-    /** @return the lower-case name ({@code none}, ...) */
-    public String name() {
-        return name;
+        super(name);
     }
 
     /** @return every value, in declaration order */
@@ -41,26 +33,15 @@ public final class Pull {
      * @throws IllegalArgumentException naming the allowed values
      */
     public static Pull parse(String text) {
-        String t = text == null ? "" : text.trim().toLowerCase().replace('_', '-');
-        for (int i = 0; i < ALL.length; i++) {
-            if (ALL[i].name.equals(t)) {
-                return ALL[i];
-            }
+        int i = indexOf(ALL, text);
+        if (i < 0) {
+            throw unknown(ALL, text, "a pull setting (bias resistor)");
         }
-        throw new IllegalArgumentException("'" + text + "' is not a pull setting (bias resistor); use one of " + allowed());
+        return ALL[i];
     }
 
     /** @return the allowed names, comma-separated */
     public static String allowed() {
-        StringBuffer b = new StringBuffer();
-        for (int i = 0; i < ALL.length; i++) {
-            b.append(i == 0 ? "" : ", ").append(ALL[i].name);
-        }
-        return b.toString();
-    }
-
-    @Override
-    public String toString() {
-        return name;
+        return allowed(ALL);
     }
 }

@@ -3,11 +3,10 @@ package dev.spindle.hal;
 /**
  * What a digital output does when it is closed (or its board is): its safe level.
  *
- * <p>A small final class rather than an enum: a CLDC 8 VM may lack {@code java.lang.Enum}. Instances
- * are compared with {@code ==}; {@link #parse(String)} reads the names used in board files and on the
- * command line (case-insensitive).
+ * <p>One of a fixed set of instances, compared with {@code ==} (see {@link Setting});
+ * {@link #parse(String)} reads the names used in board files and on the command line.
  */
-public final class Shutdown {
+public final class Shutdown extends Setting {
     /** Drive the line low, then release it. */
     public static final Shutdown LOW = new Shutdown("low");
     /** Drive the line high, then release it. */
@@ -17,15 +16,8 @@ public final class Shutdown {
 
     private static final Shutdown[] ALL = {LOW, HIGH, KEEP};
 
-    private final String name;
-
     private Shutdown(String name) {
-        this.name = name;
-    }
-
-    /** @return the lower-case name ({@code low}, ...) */
-    public String name() {
-        return name;
+        super(name);
     }
 
     /** @return every value, in declaration order */
@@ -41,26 +33,15 @@ public final class Shutdown {
      * @throws IllegalArgumentException naming the allowed values
      */
     public static Shutdown parse(String text) {
-        String t = text == null ? "" : text.trim().toLowerCase().replace('_', '-');
-        for (int i = 0; i < ALL.length; i++) {
-            if (ALL[i].name.equals(t)) {
-                return ALL[i];
-            }
+        int i = indexOf(ALL, text);
+        if (i < 0) {
+            throw unknown(ALL, text, "a shutdown (safe level) setting");
         }
-        throw new IllegalArgumentException("'" + text + "' is not a shutdown (safe level) setting; use one of " + allowed());
+        return ALL[i];
     }
 
     /** @return the allowed names, comma-separated */
     public static String allowed() {
-        StringBuffer b = new StringBuffer();
-        for (int i = 0; i < ALL.length; i++) {
-            b.append(i == 0 ? "" : ", ").append(ALL[i].name);
-        }
-        return b.toString();
-    }
-
-    @Override
-    public String toString() {
-        return name;
+        return allowed(ALL);
     }
 }

@@ -3,11 +3,10 @@ package dev.spindle.hal;
 /**
  * The stop bits of a serial frame.
  *
- * <p>A small final class rather than an enum: a CLDC 8 VM may lack {@code java.lang.Enum}. Instances
- * are compared with {@code ==}; {@link #parse(String)} reads the names used in board files and on the
- * command line (case-insensitive).
+ * <p>One of a fixed set of instances, compared with {@code ==} (see {@link Setting});
+ * {@link #parse(String)} reads the names used in board files and on the command line.
  */
-public final class StopBits {
+public final class StopBits extends Setting {
     /** One stop bit. */
     public static final StopBits ONE = new StopBits("1");
     /** One and a half stop bits (5-bit frames on most UARTs). */
@@ -17,15 +16,8 @@ public final class StopBits {
 
     private static final StopBits[] ALL = {ONE, ONE_POINT_FIVE, TWO};
 
-    private final String name;
-
     private StopBits(String name) {
-        this.name = name;
-    }
-
-    /** @return the lower-case name ({@code 1}, ...) */
-    public String name() {
-        return name;
+        super(name);
     }
 
     /** @return every value, in declaration order */
@@ -41,26 +33,15 @@ public final class StopBits {
      * @throws IllegalArgumentException naming the allowed values
      */
     public static StopBits parse(String text) {
-        String t = text == null ? "" : text.trim().toLowerCase().replace('_', '-');
-        for (int i = 0; i < ALL.length; i++) {
-            if (ALL[i].name.equals(t)) {
-                return ALL[i];
-            }
+        int i = indexOf(ALL, text);
+        if (i < 0) {
+            throw unknown(ALL, text, "a stop-bits setting");
         }
-        throw new IllegalArgumentException("'" + text + "' is not a stop-bits setting; use one of " + allowed());
+        return ALL[i];
     }
 
     /** @return the allowed names, comma-separated */
     public static String allowed() {
-        StringBuffer b = new StringBuffer();
-        for (int i = 0; i < ALL.length; i++) {
-            b.append(i == 0 ? "" : ", ").append(ALL[i].name);
-        }
-        return b.toString();
-    }
-
-    @Override
-    public String toString() {
-        return name;
+        return allowed(ALL);
     }
 }
