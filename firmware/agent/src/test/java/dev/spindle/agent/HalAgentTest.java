@@ -2,6 +2,7 @@ package dev.spindle.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -74,6 +75,31 @@ class HalAgentTest {
                 assertTrue(restart.ok(), restart.body().toString());
             }
             assertFalse(sim.isOpen(17), "the agent's close stopped the app and closed the board");
+        }
+    }
+
+    @Test
+    void boardTypeAndSimKeysAreChecked() throws Exception {
+        LogRing ring = new LogRing(10, System.err);
+        assertTrue(HalBoardIo.open(AgentTest.config("tcp://127.0.0.1:1", dir, "c1", null, "board.type", "unknown"), ring)
+                == BoardIo.NONE);
+        AgentConfig.Invalid badKey = assertThrows(AgentConfig.Invalid.class, () -> HalBoardIo.open(
+                AgentTest.config("tcp://127.0.0.1:1", dir, "c1", null, "sim.buton", "27:100"), ring));
+        assertTrue(badKey.getMessage().contains("sim.buton is not a simulator key; use sim.button"), badKey.getMessage());
+        AgentConfig.Invalid badWire = assertThrows(AgentConfig.Invalid.class, () -> HalBoardIo.open(
+                AgentTest.config("tcp://127.0.0.1:1", dir, "c1", null, "sim.wire", "17"), ring));
+        assertTrue(badWire.getMessage().contains("sim.wire=17 is not valid: use FROM:TO"), badWire.getMessage());
+        AgentConfig.Invalid badType = assertThrows(AgentConfig.Invalid.class, () -> HalBoardIo.open(
+                AgentTest.config("tcp://127.0.0.1:1", dir, "c1", null, "board.type", "rpi9"), ring));
+        assertTrue(badType.getMessage().contains("board.type=rpi9: no built-in board 'rpi9'"), badType.getMessage());
+        BoardIo io = HalBoardIo.open(AgentTest.config("tcp://127.0.0.1:1", dir, "c1", null, "sim.wire", "17:22"), ring);
+        try {
+            assertEquals(Map.of(), io.pinStates(), "nothing open, nothing reported");
+            io.writePin("17", 1);
+            assertEquals(1, io.readPin("GPIO22"), "the wire carries the agent's output");
+            assertEquals(Map.of("GPIO17", 1), io.pinStates());
+        } finally {
+            io.close();
         }
     }
 }
