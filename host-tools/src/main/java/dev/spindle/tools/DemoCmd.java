@@ -68,6 +68,9 @@ final class DemoCmd extends ToolCommand {
         if (boards < 1 || boards > 50) {
             throw new ToolException(ExitCodes.USAGE, "--boards must be 1..50");
         }
+        if (buttonPeriodS != 0 && !(buttonPeriodS >= 0.2 && buttonPeriodS <= 86_400)) {
+            throw new ToolException(ExitCodes.USAGE, "--button-period must be 0 (no scripted button) or 0.2..86400 s");
+        }
         PrintWriter out = out();
         String fleet = "demo";
         Path work;
