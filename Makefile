@@ -14,9 +14,9 @@ build: ## compile and package every module, skipping tests (the CLDC check still
 test: ## the whole suite: unit, integration, CLDC check, benchmark smoke runs
 	$(MVN) $(MVNFLAGS) verify
 
-run: ## the demo (until the fleet demo exists: a priority producer/consumer on Spindle threads)
-	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl firmware/examples -am
-	$(JAVA) -cp firmware/threading/target/classes:firmware/examples/target/classes dev.spindle.examples.PriorityDemo
+run: ## the fleet demo: embedded broker, three simulated boards running example firmware, live view (Ctrl-C stops)
+	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl host-tools -am
+	$(JAVA) -jar host-tools/target/spindle.jar demo
 
 bench-threading: ## threading benchmarks vs java.util.concurrent (~5 min, 2 cores): bench/results/threading.json, docs/benchmarks.md
 	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl bench/threading -am

@@ -19,16 +19,19 @@ class DemoCmdTest {
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
         AtomicInteger code = new AtomicInteger(-1);
-        Thread t = new Thread(() -> code.set(cl.execute("demo", "--boards", "2", "--period", "1")));
+        Thread t = new Thread(() -> code.set(cl.execute("demo", "--boards", "2", "--period", "1", "--button-period", "1")));
         t.start();
         long deadline = System.currentTimeMillis() + 120_000;
         while (!out.toString().contains("Ctrl-C stops") && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
         assertTrue(out.toString().contains("All 2 boards are online"), out.toString());
-        while (!out.toString().contains("app_started") && System.currentTimeMillis() < deadline) {
+        // demo-1's scripted button crashes the demo firmware's 'fragile' thread
+        while (!out.toString().contains("thread_crashed: thread fragile crashed") && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
+        assertTrue(out.toString().contains("demo-1  EVENT ERROR thread_crashed: thread fragile crashed"), out.toString());
+        assertTrue(out.toString().contains("gpio write 27 low --board demo-2"), out.toString());
         ((DemoCmd) cl.getSubcommands().get("demo").getCommand()).stop();
         t.join(120_000);
         assertEquals(ExitCodes.OK, code.get(), out.toString());

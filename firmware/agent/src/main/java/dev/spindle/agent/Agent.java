@@ -2,6 +2,7 @@ package dev.spindle.agent;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spindle.hal.FirmwareContext;
 import dev.spindle.protocol.ErrorCode;
 import dev.spindle.protocol.EventMessage;
 import dev.spindle.protocol.Json;
@@ -119,7 +120,8 @@ public final class Agent implements AutoCloseable {
         this.stats = new SystemStats(config.temperatureFile());
         this.session = sessions.next();
         this.app = config.appMain() == null ? null
-                : new AppRunner(config.appMain(), config.appArgs(), Agent.class.getClassLoader(), new AppEvents());
+                : new AppRunner(config.appMain(), config.appArgs(), Agent.class.getClassLoader(), new AppEvents(),
+                        new FirmwareContext(io.board(), config.boardId(), config.appArgs()));
         this.link = new Link(LinkConfig.builder(config.brokerUrl(), config.boardId())
                 .credentials(config.username(), config.password())
                 .keepAliveS(config.keepAliveS())
@@ -247,6 +249,11 @@ public final class Agent implements AutoCloseable {
             }
         }
         link.close();
+        try {
+            io.close(); // after the app stopped: outputs go to their shutdown levels
+        } catch (RuntimeException e) {
+            log.log("warning", "closing the board: " + e.getMessage());
+        }
         log.log("info", "agent stopped");
     }
 

@@ -6,7 +6,10 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 /**
  * The agent's configuration, from a properties file (docs/agent.md lists every key). Errors name
@@ -27,10 +30,11 @@ import java.util.Properties;
  * @param outboxMaxEvents  {@code outbox.max.events}: events kept while the broker is away
  * @param logLines         {@code log.lines}: lines in the log ring
  * @param keepAliveS       {@code broker.keepalive.s}: MQTT keep-alive; the will fires after 1.5 times it
+ * @param simSetup         the {@code sim.*} keys (wiring of a simulated board, see {@link HalBoardIo}), by key
  */
 public record AgentConfig(String boardId, String fleet, String boardType, String brokerUrl, String username,
         char[] password, Path dataDir, double telemetryPeriodS, String appMain, String[] appArgs, String appVersion,
-        Path temperatureFile, int outboxMaxEvents, int logLines, int keepAliveS) {
+        Path temperatureFile, int outboxMaxEvents, int logLines, int keepAliveS, Map<String, String> simSetup) {
 
     /** Thrown for a bad configuration; the message names the file, the key and the fix. */
     public static final class Invalid extends Exception {
@@ -98,7 +102,17 @@ public record AgentConfig(String boardId, String fleet, String boardType, String
                 resolve(baseDir, p.getProperty("temperature.file", "/sys/class/thermal/thermal_zone0/temp").trim()),
                 (int) number(p, source, "outbox.max.events", 1000, 1, 1_000_000),
                 (int) number(p, source, "log.lines", 500, 1, 100_000),
-                (int) number(p, source, "broker.keepalive.s", 30, 1, 3600));
+                (int) number(p, source, "broker.keepalive.s", 30, 1, 3600), sim(p));
+    }
+
+    private static Map<String, String> sim(Properties p) {
+        Map<String, String> m = new TreeMap<>();
+        for (String k : p.stringPropertyNames()) {
+            if (k.startsWith("sim.")) {
+                m.put(k, p.getProperty(k).trim());
+            }
+        }
+        return Collections.unmodifiableMap(m);
     }
 
     private static Path resolve(Path base, String path) {

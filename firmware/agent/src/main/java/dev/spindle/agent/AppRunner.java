@@ -1,5 +1,7 @@
 package dev.spindle.agent;
 
+import dev.spindle.hal.App;
+import dev.spindle.hal.FirmwareContext;
 import dev.spindle.protocol.ErrorCode;
 import dev.spindle.protocol.ProtocolException;
 import dev.spindle.threading.ThreadInfo;
@@ -9,8 +11,14 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 
 /**
- * Runs the installed firmware app: its {@code public static void main(String[])} on a Spindle
- * thread named {@code app-main}, so the app, like its own threads, is in the thread registry.
+ * Runs the installed firmware app on a Spindle thread named {@code app-main}, so the app, like its
+ * own threads, is in the thread registry. Two kinds of main class:
+ * <ul>
+ * <li>a {@link App} (public no-argument constructor): a new instance per run gets
+ *     {@link App#start(FirmwareContext)} with the board, and {@link App#stop()} to stop;</li>
+ * <li>a class with {@code public static void main(String[])} (no board), optionally
+ *     {@code public static void stop()}.</li>
+ * </ul>
  *
  * <h2>Life cycle</h2>
  * <pre>
@@ -22,8 +30,8 @@ import java.lang.reflect.Modifier;
  * threads and returns is normal). {@link #poll()} notices the end; the agent calls it every
  * second.
  *
- * <p>Stopping: if the main class has {@code public static void stop()}, it is called (the app's
- * way to end its threads); then {@code app-main} is interrupted, and the runner waits up to the
+ * <p>Stopping: {@link App#stop()}, or the main class's {@code public static void stop()} when it
+ * has one, is called (the app's way to end its threads); then {@code app-main} is interrupted, and the runner waits up to the
  * timeout for every Spindle thread to end. An app without {@code stop()} whose threads ignore
  * interrupts cannot be stopped: {@link #stop} then says so and the app keeps running.
  */
@@ -44,18 +52,22 @@ final class AppRunner {
     private final String[] args;
     private final ClassLoader loader;
     private final Listener listener;
+    private final FirmwareContext context;
 
+    private App instance; // guarded by this; the App of the current run, null for a static main
     private dev.spindle.threading.Thread main; // guarded by this
     private java.lang.Thread carrier; // guarded by this; the JVM thread running main, while it runs
     private String state = NONE; // guarded by this
     private String stopReason; // guarded by this; set by stop(), reported when the app ends
     private boolean reported; // guarded by this; the end of the current run was reported
 
-    AppRunner(String mainClass, String[] args, ClassLoader loader, Listener listener) {
+    /** @param context what an {@link App} gets: the board (or none), the board id, the arguments */
+    AppRunner(String mainClass, String[] args, ClassLoader loader, Listener listener, FirmwareContext context) {
         this.mainClass = mainClass;
         this.args = args.clone();
         this.loader = loader;
         this.listener = listener;
+        this.context = context;
     }
 
     String mainClass() {
@@ -68,18 +80,43 @@ final class AppRunner {
 
     /** Starts the app. @throws ProtocolException {@code unavailable} when the class or its main is missing */
     void start() throws ProtocolException {
-        Method m = mainMethod();
         synchronized (this) {
             if (RUNNING.equals(state)) {
                 return;
             }
+            App a = newApp();
+            Method m = a == null ? mainMethod() : null;
             state = RUNNING;
             stopReason = null;
             reported = false;
-            main = new dev.spindle.threading.Thread(() -> runMain(m), "app-main");
+            instance = a;
+            main = new dev.spindle.threading.Thread(() -> runMain(a, m), "app-main");
             main.start();
         }
         listener.appStarted(mainClass);
+    }
+
+    /** @return a new instance when the main class is an {@link App}, else null */
+    private App newApp() throws ProtocolException {
+        Class<?> c;
+        try {
+            c = Class.forName(mainClass, true, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new ProtocolException(ErrorCode.UNAVAILABLE, "cannot start the app " + mainClass + ": " + e
+                    + " (check app.main and that the app's jar is on the agent's class path)");
+        }
+        if (!App.class.isAssignableFrom(c)) {
+            return null;
+        }
+        try {
+            return (App) c.getConstructor().newInstance();
+        } catch (InvocationTargetException e) {
+            throw new ProtocolException(ErrorCode.UNAVAILABLE, "cannot start the app " + mainClass
+                    + ": its constructor threw " + e.getCause());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new ProtocolException(ErrorCode.UNAVAILABLE, "cannot start the app " + mainClass + ": " + e
+                    + " (an App needs a public no-argument constructor)");
+        }
     }
 
     private Method mainMethod() throws ProtocolException {
@@ -96,16 +133,20 @@ final class AppRunner {
         }
     }
 
-    private void runMain(Method m) {
+    private void runMain(App a, Method m) {
         synchronized (this) {
             carrier = java.lang.Thread.currentThread();
         }
         Throwable failure = null;
         try {
-            m.invoke(null, (Object) args.clone());
+            if (a != null) {
+                a.start(context);
+            } else {
+                m.invoke(null, (Object) args.clone());
+            }
         } catch (InvocationTargetException e) {
             failure = e.getCause();
-        } catch (IllegalAccessException e) {
+        } catch (IllegalAccessException | RuntimeException | LinkageError e) {
             failure = e;
         }
         synchronized (this) {
@@ -153,21 +194,25 @@ final class AppRunner {
      * @return true when it ended (or was not running)
      */
     boolean stop(String reason, long timeoutMs) {
-        Class<?> c;
+        App a;
         synchronized (this) {
             if (!RUNNING.equals(state)) {
                 return true;
             }
             stopReason = reason;
+            a = instance;
             if (carrier != null) {
                 carrier.interrupt();
             }
         }
         try {
-            c = Class.forName(mainClass, false, loader);
-            Method stop = c.getMethod("stop");
-            if (Modifier.isStatic(stop.getModifiers()) && stop.getParameterCount() == 0) {
-                stop.invoke(null);
+            if (a != null) {
+                a.stop(); // outside the monitor: the app's code may take its own locks
+            } else {
+                Method stop = Class.forName(mainClass, false, loader).getMethod("stop");
+                if (Modifier.isStatic(stop.getModifiers()) && stop.getParameterCount() == 0) {
+                    stop.invoke(null);
+                }
             }
         } catch (NoSuchMethodException | ClassNotFoundException e) {
             // no stop(): the interrupt is all we can do

@@ -1,5 +1,6 @@
 package dev.spindle.agent;
 
+import dev.spindle.hal.Board;
 import dev.spindle.protocol.ErrorCode;
 import dev.spindle.protocol.ProtocolException;
 import java.util.Map;
@@ -21,6 +22,15 @@ public interface BoardIo {
 
     /** @return bytes written; @throws ProtocolException {@code not_found} for an unknown port */
     int serialWrite(String port, byte[] data) throws ProtocolException;
+
+    /** @return the board the firmware app gets ({@code FirmwareContext.board()}), or null without a HAL */
+    default Board board() {
+        return null;
+    }
+
+    /** Releases the pins and ports the agent opened, and the board; called once when the agent stops. */
+    default void close() {
+    }
 
     /** An agent without a HAL: no pins in telemetry, pin and serial commands answer {@code unavailable}. */
     BoardIo NONE = new BoardIo() {

@@ -12,12 +12,12 @@ import java.util.List;
  * The last N log lines of the board (the agent's own and what the firmware app prints), for the
  * {@code log} topic and the {@code log.tail} command. Bounded: the oldest lines go first.
  */
-final class LogRing {
+public final class LogRing {
     private final LogMessage.Line[] ring; // guarded by this
     private long written; // guarded by this: lines ever added; line n is at ring[n % length]
     private final PrintStream console;
 
-    LogRing(int capacity, PrintStream console) {
+    public LogRing(int capacity, PrintStream console) {
         if (capacity < 1) {
             throw new IllegalArgumentException("log ring needs at least one line, got " + capacity);
         }

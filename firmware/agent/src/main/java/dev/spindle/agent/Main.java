@@ -1,5 +1,6 @@
 package dev.spindle.agent;
 
+import dev.spindle.threading.PriorityMap;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -46,7 +47,18 @@ public final class Main {
         LogRing ring = new LogRing(cfg.logLines(), err);
         System.setOut(ring.tee(System.out, "out"));
         System.setErr(ring.tee(err, "err"));
-        Agent agent = new Agent(cfg, BoardIo.NONE, ring);
+        BoardIo io;
+        try {
+            io = HalBoardIo.open(cfg, ring);
+        } catch (AgentConfig.Invalid e) {
+            System.err.println("spindle-agent: " + config + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (io.board() != null) {
+            PriorityMap.install(io.board().priorityMap()); // the board definition's priority.map
+        }
+        Agent agent = new Agent(cfg, io, ring);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();

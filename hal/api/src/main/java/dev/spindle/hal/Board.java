@@ -183,6 +183,52 @@ public abstract class Board implements AutoCloseable {
     }
 
     /**
+     * @return the output open on GPIO line {@code bcm} (whoever opened it), or null: lets a board
+     *         agent read and drive a pin the firmware app owns without a second open
+     */
+    public final synchronized DigitalOutput openedOutput(int bcm) {
+        Claim c = (Claim) open.get(lineKey(bcm));
+        return c != null && c.resource instanceof DigitalOutput ? (DigitalOutput) c.resource : null;
+    }
+
+    /** @return the input open on GPIO line {@code bcm} (whoever opened it), or null */
+    public final synchronized DigitalInput openedInput(int bcm) {
+        Claim c = (Claim) open.get(lineKey(bcm));
+        return c != null && c.resource instanceof DigitalInput ? (DigitalInput) c.resource : null;
+    }
+
+    /**
+     * @param port a port name from the definition ({@code serial0}) or a device path
+     * @return the serial port open under that name or device (whoever opened it), or null
+     */
+    public final synchronized SerialPort openedSerial(String port) {
+        String device = spec.serialDevice(port);
+        Claim c = (Claim) open.get(serialKey(device == null ? port : device));
+        return c != null && c.resource instanceof SerialPort ? (SerialPort) c.resource : null;
+    }
+
+    /** @return the GPIO lines open now (inputs and outputs), in ascending order */
+    public final synchronized int[] openLines() {
+        int[] lines = new int[open.size()];
+        int n = 0;
+        for (Enumeration e = open.keys(); e.hasMoreElements();) {
+            String key = (String) e.nextElement();
+            if (key.startsWith("gpio:")) {
+                int bcm = Integer.parseInt(key.substring(5));
+                int i = n++;
+                while (i > 0 && lines[i - 1] > bcm) {
+                    lines[i] = lines[i - 1];
+                    i--;
+                }
+                lines[i] = bcm;
+            }
+        }
+        int[] result = new int[n];
+        System.arraycopy(lines, 0, result, 0, n);
+        return result;
+    }
+
+    /**
      * Closes every pin and port still open (outputs go to their shutdown level), then the backend.
      * Closing twice does nothing; opening after close throws.
      */

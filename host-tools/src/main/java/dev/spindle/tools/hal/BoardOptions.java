@@ -21,6 +21,9 @@ import picocli.CommandLine.Option;
  *
  * <p>{@code --board}: a built-in id ({@code rpi4b}) or a {@code .properties} file; by default the
  * board whose {@code detect.model} starts {@code /proc/device-tree/model}, else {@code sim}.
+ * Any other value names a board of the fleet: {@code gpio read}, {@code gpio write} and
+ * {@code serial write} then go to that board over MQTT ({@link #isRemote()}); {@code --remote}
+ * forces that for a board whose id is also a built-in id.
  * {@code --backend}: {@code auto} (the simulator for {@code sim}, Pi4J otherwise), {@code sim}
  * (simulate any board's pins), {@code pi4j} (for {@code sim}: Pi4J's mock platform).
  * The {@code --sim-*} options prepare a simulated board for a demo or a script.
@@ -33,6 +36,10 @@ public final class BoardOptions {
             description = "board id (${COMPLETION-CANDIDATES}) or a board file; default: detected, else sim",
             completionCandidates = BuiltinIds.class)
     String board;
+
+    @Option(names = "--remote",
+            description = "--board names a board of the fleet, reached over MQTT (implied when it is no board definition)")
+    boolean remote;
 
     @Option(names = "--backend", paramLabel = "auto|sim|pi4j", defaultValue = "auto",
             description = "auto (sim for the sim board, Pi4J otherwise), sim, or pi4j (default: ${DEFAULT-VALUE})")
@@ -60,10 +67,35 @@ public final class BoardOptions {
         }
     }
 
+    /** @return whether {@code --board} names a board of the fleet rather than a board definition */
+    boolean isRemote() {
+        return board != null && (remote || !board.endsWith(".properties") && !List.of(BoardFiles.BUILTIN_IDS).contains(board));
+    }
+
+    /** @return the fleet board id of the remote form; throws without {@code --board} */
+    String remoteBoard() {
+        if (board == null) {
+            throw new HalException("--remote needs --board BOARD_ID (a board of the fleet)");
+        }
+        return board;
+    }
+
     /** @return the definition chosen by {@code --board} or detection */
     BoardSpec spec() {
         if (board == null) {
             return BoardFiles.builtin(detect());
+        }
+        if (isRemote()) {
+            String hint = "; to reach board '" + board + "' of the fleet over MQTT, use gpio read, gpio write or serial write"
+                    + " with --board " + board + " --broker tcp://HOST:PORT";
+            if (remote) {
+                throw new HalException("this command works on the local board only" + hint);
+            }
+            try {
+                return BoardFiles.builtin(board);
+            } catch (HalException e) {
+                throw new HalException(e.getMessage() + hint);
+            }
         }
         if (board.endsWith(".properties")) {
             Path file = Path.of(board);
