@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         description = "Run, watch and update Spindle boards.",
         subcommands = {CommandLine.HelpCommand.class, BrokerCmd.class, BoardsCmd.class,
             MonitorCmd.class, LogsCmd.class, ThreadsCmd.class, PingCmd.class, DemoCmd.class,
-            GpioCommand.class, SerialCommand.class},
+            GpioCommand.class, SerialCommand.class, DashboardCmd.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
