@@ -11,10 +11,9 @@
 
   // ---- charts ----
   const charts = {};
-  function chart(key, label, color, extra) {
+  function chart(key, label, color) {
     const target = document.getElementById('chart-' + key);
     const series = [{}, {label, stroke: color, width: 2, fill: color + '22', spanGaps: true}];
-    if (extra) series.push(extra);
     const u = new uPlot({
       width: Math.max(260, target.clientWidth || 300),
       height: 160,
@@ -23,11 +22,11 @@
       scales: {x: {time: true}},
       axes: [{stroke: '#8899a6', grid: {stroke: '#2a3440'}}, {stroke: '#8899a6', grid: {stroke: '#2a3440'}, size: 50}],
       series,
-    }, [[], [], ...(extra ? [[]] : [])], target);
+    }, [[], []], target);
     charts[key] = u;
   }
   chart('cpu', 'CPU %', '#4fc3f7');
-  chart('heap', 'heap MiB', '#81c784', {label: 'max MiB', stroke: '#546e7a', width: 1, dash: [4, 4]});
+  chart('heap', 'heap MiB', '#81c784');
   chart('temp', '°C', '#ffb74d');
   chart('threads', 'threads', '#ba68c8');
   window.addEventListener('resize', () => {
@@ -40,7 +39,7 @@
   function drawCharts(h) {
     if (!h) return;
     charts.cpu.setData([h.t, h.cpu]);
-    charts.heap.setData([h.t, h.heap_mib, h.heap_max_mib]);
+    charts.heap.setData([h.t, h.heap_mib]);
     charts.temp.setData([h.t, h.temp]);
     charts.threads.setData([h.t, h.threads]);
   }

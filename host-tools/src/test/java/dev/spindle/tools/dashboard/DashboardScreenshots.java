@@ -45,7 +45,6 @@ class DashboardScreenshots {
             Link fakes = new Link(LinkConfig.builder(fleet.url(), "screenshot-fakes").build());
             fakes.start();
             assertTrue(fakes.awaitConnected(30_000));
-            publishFakes(fakes);
             Random rnd = new Random(7);
             for (int i = 0; i < 24; i++) { // some telemetry history for the charts
                 fleet.setTemperature("pi-01", 48_000 + rnd.nextInt(1500));
@@ -56,17 +55,16 @@ class DashboardScreenshots {
                 if (i == 8) {
                     BoardApp.crash("button", "debounce queue full (42 > 32)");
                 }
-                if (i == 12) {
-                    deadlockFor(25_000);
-                }
             }
-            try (Browser browser = new Browser(1440, 900)) {
+            publishFakes(fakes); // now, so that they are fresh (online) in the picture
+            try (Browser browser = new Browser(1440, 1120)) {
                 browser.driver.get(fleet.page(""));
                 browser.await("boards", d -> browser.text("#count-total").equals("24"));
                 java.lang.Thread.sleep(1500);
                 Files.write(out.resolve("dashboard-fleet.png"), browser.driver.getScreenshotAs(OutputType.BYTES));
             }
-            try (Browser browser = new Browser(1440, 1900)) {
+            deadlockFor(30_000); // ends by itself (timed acquire), so the agents can stop
+            try (Browser browser = new Browser(1440, 1420)) {
                 browser.driver.get(fleet.page("board/sim-01"));
                 browser.await("deadlock", d -> !browser.text("#deadlocks").isEmpty()
                         && browser.text("#threads").contains("debounce"));
