@@ -9,6 +9,7 @@
   let ids = []; // sorted board ids
   let page = 0;
   let pending = false;
+  const rowCache = new Map(); // board id -> {b, tr}: a row is rebuilt only when its board changed
 
   const tbody = document.getElementById('boards');
   const filter = document.getElementById('filter');
@@ -66,7 +67,22 @@
     const pages = Math.max(1, Math.ceil(shown.length / PAGE));
     page = Math.min(page, pages - 1);
     const slice = shown.slice(page * PAGE, page * PAGE + PAGE);
-    tbody.replaceChildren(...slice.map((id) => row(boards.get(id))));
+    const rows = slice.map((id) => {
+      const b = boards.get(id);
+      let c = rowCache.get(id);
+      if (!c || c.b !== b) {
+        c = {b, tr: row(b)};
+        rowCache.set(id, c);
+      } else {
+        c.tr.querySelector('td.seen').textContent = ago(b.last_seen);
+      }
+      return c.tr;
+    });
+    for (const id of rowCache.keys()) {
+      if (!slice.includes(id)) rowCache.delete(id);
+    }
+    const same = rows.length === tbody.children.length && rows.every((tr, i) => tbody.children[i] === tr);
+    if (!same) tbody.replaceChildren(...rows);
     document.getElementById('page-info').textContent = shown.length === 0 ? '0 of 0'
       : (page * PAGE + 1) + '–' + (page * PAGE + slice.length) + ' of ' + shown.length;
     document.getElementById('prev').disabled = page === 0;

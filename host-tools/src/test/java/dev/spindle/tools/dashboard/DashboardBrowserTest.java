@@ -82,7 +82,10 @@ class DashboardBrowserTest {
         browser.driver.findElement(By.id("filter")).sendKeys(" ");
         browser.await("unfiltered", d -> d.findElements(By.cssSelector("#boards tr")).size() == 2);
         // sparklines get drawn from telemetry
-        browser.await("cpu sparkline", d -> !d.findElements(By.cssSelector("tr[data-board='b1'] svg.heap polyline")).isEmpty());
+        browser.await("heap sparkline", d -> !d.findElements(By.cssSelector("tr[data-board='b1'] svg.heap polyline")).isEmpty());
+        // the board id opens its page
+        browser.click("tr[data-board='b1'] td.board a");
+        browser.await("board page", d -> d.getCurrentUrl().endsWith("/board/b1") && text("#board-name").equals("b1"));
     }
 
     @Test
