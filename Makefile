@@ -3,7 +3,7 @@ MVN ?= mvn
 MVNFLAGS ?= -B -ntp
 JAVA ?= java
 
-.PHONY: help run test build bundle clean bench-hal bench-threading
+.PHONY: help run test build bundle clean bench-hal bench-threading screenshots
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n",$$1,$$2}'
@@ -53,3 +53,7 @@ clean: ## remove build output
 bench-hal: ## HAL benchmark: GPIO toggle and edge latency vs raw Pi4J (mock platform), serial loopback vs line rate
 	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl bench/hal -am
 	$(JAVA) -jar bench/hal/target/bench-hal.jar --out bench/results/hal.txt $(BENCH_HAL_ARGS)
+
+screenshots: ## docs/dashboard-fleet.png and docs/dashboard-board.png, taken in headless Chromium (docs/dashboard.md)
+	$(MVN) $(MVNFLAGS) -q test -pl host-tools -am -Dtest=DashboardScreenshots -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dspindle.screenshots.dir=$(CURDIR)/docs
