@@ -3,7 +3,7 @@ MVN ?= mvn
 MVNFLAGS ?= -B -ntp
 JAVA ?= java
 
-.PHONY: help run test build clean bench-hal bench-threading
+.PHONY: help run test build clean bench-hal bench-threading bench-mqtt
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n",$$1,$$2}'
@@ -30,3 +30,7 @@ clean: ## remove build output
 bench-hal: ## HAL benchmark: GPIO toggle and edge latency vs raw Pi4J (mock platform), serial loopback vs line rate
 	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl bench/hal -am
 	$(JAVA) -jar bench/hal/target/bench-hal.jar --out bench/results/hal.txt $(BENCH_HAL_ARGS)
+
+bench-mqtt: ## MQTT benchmarks through Mosquitto (~2 min): ping round trip vs raw Paho, monitor ingest vs mosquitto_sub: bench/results/mqtt.json, docs/benchmarks.md
+	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl bench/mqtt -am
+	$(JAVA) -cp bench/mqtt/target/classes:$$(cat bench/mqtt/target/classpath.txt) dev.spindle.bench.mqtt.MqttBench $(BENCH_MQTT_ARGS)

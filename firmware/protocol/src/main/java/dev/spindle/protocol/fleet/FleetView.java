@@ -1,5 +1,8 @@
 package dev.spindle.protocol.fleet;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.spindle.protocol.ErrorCode;
 import dev.spindle.protocol.Json;
 import dev.spindle.protocol.ProtocolException;
 import dev.spindle.protocol.StateMessage;
@@ -60,13 +63,33 @@ public final class FleetView {
      * @return true when it changed what is known
      */
     public synchronized boolean accept(String topic, byte[] payload, long nowMs) {
+        return accept(topic, payload, null, nowMs);
+    }
+
+    /** {@link #accept(String, byte[], long)} of a payload already parsed (a monitor parses it once). */
+    public synchronized boolean accept(String topic, JsonNode body, long nowMs) {
+        return accept(topic, null, body, nowMs);
+    }
+
+    private <T> T read(byte[] payload, JsonNode body, Class<T> type) throws ProtocolException {
+        if (body == null) {
+            return Json.read(payload, type);
+        }
+        try {
+            return Json.MAPPER.treeToValue(body, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "not a valid " + type.getSimpleName() + " message", e);
+        }
+    }
+
+    private boolean accept(String topic, byte[] payload, JsonNode body, long nowMs) {
         Topics.Parsed p = Topics.parse(topic).orElse(null);
         if (p == null) {
             return false;
         }
         try {
             if (Topics.STATE.equals(p.kind())) {
-                StateMessage s = Json.read(payload, StateMessage.class);
+                StateMessage s = read(payload, body, StateMessage.class);
                 Entry e = boards.computeIfAbsent(p.fleet() + "/" + p.board(), k -> new Entry());
                 if (e.state != null && older(s, e.state)) {
                     return false; // an older session's message arriving late
@@ -76,7 +99,7 @@ public final class FleetView {
                 return true;
             }
             if (Topics.TELEMETRY.equals(p.kind())) {
-                TelemetryMessage t = Json.read(payload, TelemetryMessage.class);
+                TelemetryMessage t = read(payload, body, TelemetryMessage.class);
                 Entry e = boards.computeIfAbsent(p.fleet() + "/" + p.board(), k -> new Entry());
                 if (e.state != null && t.session() < e.state.session()) {
                     return false;
