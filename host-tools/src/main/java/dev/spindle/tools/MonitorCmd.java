@@ -1,5 +1,7 @@
 package dev.spindle.tools;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +13,7 @@ import dev.spindle.protocol.fleet.FleetView;
 import dev.spindle.protocol.mqtt.Inbound;
 import dev.spindle.protocol.mqtt.Link;
 import dev.spindle.protocol.mqtt.LinkException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -172,6 +175,23 @@ final class MonitorCmd extends ToolCommand {
         if (p == null) {
             return;
         }
+        if (json && p.kind().equals(Topics.TELEMETRY) && oneLine(m.payload())) {
+            // the bulk of a fleet's stream: one streaming pass checks the JSON and reads the three
+            // fields the staleness rule needs; the line carries the payload as received
+            if (!acceptTelemetryFast(p, m.payload())) {
+                return;
+            }
+            if (!noTelemetry) {
+                printRaw(p.board(), p.kind(), m.payload());
+                if (count > 0 && shownCount.incrementAndGet() >= count) {
+                    stop();
+                }
+            }
+            if (share == null) {
+                checkStatus(p.fleet(), p.board());
+            }
+            return;
+        }
         JsonNode body;
         try {
             body = Json.tree(m.payload()); // parsed once, for the view and the output
@@ -197,6 +217,39 @@ final class MonitorCmd extends ToolCommand {
         if (share == null) {
             checkStatus(p.fleet(), p.board()); // this board only: the ticker looks at all of them
         }
+    }
+
+    /** @return false when the payload is not a JSON object (then it is not shown, as before) */
+    private boolean acceptTelemetryFast(Topics.Parsed p, byte[] payload) {
+        long session = 0;
+        long ts = 0;
+        double period = 0;
+        try (JsonParser jp = Json.MAPPER.getFactory().createParser(payload)) {
+            if (jp.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            while (jp.nextToken() == JsonToken.FIELD_NAME) {
+                String f = jp.currentName();
+                JsonToken v = jp.nextToken();
+                if (v.isNumeric()) {
+                    switch (f) {
+                        case "session" -> session = jp.getLongValue();
+                        case "ts" -> ts = jp.getLongValue();
+                        case "period_s" -> period = jp.getDoubleValue();
+                        default -> { }
+                    }
+                } else {
+                    jp.skipChildren();
+                }
+            }
+            if (jp.currentToken() != JsonToken.END_OBJECT || jp.nextToken() != null) {
+                return false;
+            }
+        } catch (IOException e) {
+            return false; // not JSON
+        }
+        view.acceptTelemetry(p.fleet(), p.board(), session, ts, period, System.currentTimeMillis());
+        return true;
     }
 
     private static boolean oneLine(byte[] payload) {

@@ -120,6 +120,30 @@ class MonitorShareTest {
     }
 
     @Test
+    void countStopsTheMonitorAfterNMessages(@TempDir Path dir) throws Exception {
+        try (Mosquitto mosquitto = new Mosquitto(dir.resolve("mosquitto"), EmbeddedBroker.freePort("127.0.0.1"))) {
+            mosquitto.start();
+            Link boards = new Link(LinkConfig.builder(mosquitto.url(), "count-test-boards").build());
+            boards.start();
+            assertTrue(boards.awaitConnected(30_000));
+            try {
+                Running m = new Running("monitor", "--json", "--count", "3", "--broker", mosquitto.url(), "--fleet", "cnt");
+                long deadline = System.currentTimeMillis() + 30_000;
+                for (int i = 0; m.thread.isAlive() && System.currentTimeMillis() < deadline; i++) {
+                    boards.publish(Topics.events("cnt", "b1"), Json.bytes(new EventMessage(1, System.currentTimeMillis(), 1,
+                            i, EventMessage.APP_STARTED, EventMessage.INFO, "e-" + i, null, null, null)), 1, false);
+                    Thread.sleep(50);
+                }
+                m.thread.join(30_000);
+                assertEquals(ExitCodes.OK, m.code.get(), m.err.toString());
+                assertEquals(3, m.lines().size(), m.out.toString());
+            } finally {
+                boards.close();
+            }
+        }
+    }
+
+    @Test
     void refusedWhereTheBrokerHasNoSharedSubscriptions() throws Exception {
         try (EmbeddedBroker moquette = EmbeddedBroker.start()) {
             Running m = new Running("monitor", "--share", "g1", "--broker", moquette.url(), "--fleet", "sh");

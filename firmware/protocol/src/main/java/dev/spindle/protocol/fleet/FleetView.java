@@ -52,6 +52,7 @@ public final class FleetView {
     private static final class Entry {
         StateMessage state;
         TelemetryMessage telemetry;
+        double telemetryPeriodS; // of the newest telemetry, also when only its times were given
         long lastSeenMs;
     }
 
@@ -105,6 +106,7 @@ public final class FleetView {
                     return false;
                 }
                 e.telemetry = t;
+                e.telemetryPeriodS = t.periodS();
                 e.lastSeenMs = Math.max(e.lastSeenMs, heard(t.ts(), nowMs));
                 return true;
             }
@@ -112,6 +114,24 @@ public final class FleetView {
             return false; // not a valid message: a monitor shows what it can read
         }
         return false;
+    }
+
+    /**
+     * A telemetry message of which only what the status needs was read: for a monitor that
+     * takes in thousands of messages a second and prints them as they are ({@link Board#telemetry()}
+     * keeps the last fully read one, null when there is none).
+     *
+     * @return true when it changed what is known (false: an older session's telemetry)
+     */
+    public synchronized boolean acceptTelemetry(String fleet, String board, long session, long ts, double periodS,
+            long nowMs) {
+        Entry e = boards.computeIfAbsent(fleet + "/" + board, k -> new Entry());
+        if (e.state != null && session < e.state.session()) {
+            return false;
+        }
+        e.telemetryPeriodS = periodS;
+        e.lastSeenMs = Math.max(e.lastSeenMs, heard(ts, nowMs));
+        return true;
     }
 
     /**
@@ -154,7 +174,7 @@ public final class FleetView {
         if (e.state != null && !e.state.online()) {
             return Status.OFFLINE;
         }
-        double period = e.telemetry != null && e.telemetry.periodS() > 0 ? e.telemetry.periodS()
+        double period = e.telemetryPeriodS > 0 ? e.telemetryPeriodS
                 : e.state != null && e.state.telemetryPeriodS() > 0 ? e.state.telemetryPeriodS() : 5;
         if (now - e.lastSeenMs > Wire.STALE_PERIODS * period * 1000) {
             return Status.STALE;
