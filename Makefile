@@ -3,7 +3,7 @@ MVN ?= mvn
 MVNFLAGS ?= -B -ntp
 JAVA ?= java
 
-.PHONY: help run test build bundle clean bench-hal bench-threading screenshots
+.PHONY: help run test build bundle clean bench-hal bench-threading bench-mqtt screenshots
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n",$$1,$$2}'
@@ -57,3 +57,7 @@ bench-hal: ## HAL benchmark: GPIO toggle and edge latency vs raw Pi4J (mock plat
 screenshots: ## docs/dashboard-fleet.png and docs/dashboard-board.png, taken in headless Chromium (docs/dashboard.md)
 	$(MVN) $(MVNFLAGS) -q test -pl host-tools -am -Dtest=DashboardScreenshots -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dspindle.screenshots.dir=$(CURDIR)/docs
+
+bench-mqtt: ## MQTT benchmarks through Mosquitto (~2 min): ping round trip vs raw Paho, monitor ingest vs mosquitto_sub: bench/results/mqtt.json, docs/benchmarks.md
+	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl bench/mqtt -am
+	$(JAVA) -cp bench/mqtt/target/classes:$$(cat bench/mqtt/target/classpath.txt) dev.spindle.bench.mqtt.MqttBench $(BENCH_MQTT_ARGS)

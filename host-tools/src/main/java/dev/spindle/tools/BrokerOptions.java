@@ -110,8 +110,17 @@ public final class BrokerOptions {
      * @throws ToolException {@link ExitCodes#BROKER_UNREACHABLE} when not connected within the timeout
      */
     Link connect(Resolved r, String tool, LinkSetup beforeStart) throws ToolException, InterruptedException {
+        return connect(r, tool, false, beforeStart);
+    }
+
+    /**
+     * @param backpressure a slow consumer makes the broker wait instead of losing messages
+     *                     ({@link LinkConfig.Builder#backpressure}); only when the handlers never publish
+     */
+    Link connect(Resolved r, String tool, boolean backpressure, LinkSetup beforeStart)
+            throws ToolException, InterruptedException {
         Link link = new Link(LinkConfig.builder(r.broker(), LinkConfig.toolClientId("spindle-" + tool))
-                .credentials(r.username(), r.password()).backoff(100, 2000).build());
+                .credentials(r.username(), r.password()).backoff(100, 2000).backpressure(backpressure).build());
         try {
             beforeStart.setUp(link);
         } catch (Exception e) {

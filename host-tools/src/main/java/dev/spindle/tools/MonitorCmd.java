@@ -1,5 +1,8 @@
 package dev.spindle.tools;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spindle.protocol.Json;
@@ -9,16 +12,21 @@ import dev.spindle.protocol.Wire;
 import dev.spindle.protocol.fleet.FleetView;
 import dev.spindle.protocol.mqtt.Inbound;
 import dev.spindle.protocol.mqtt.Link;
+import dev.spindle.protocol.mqtt.LinkException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,7 +34,15 @@ import picocli.CommandLine.Parameters;
 /** {@code spindle monitor}: a live view of state, telemetry and events, for the fleet or one board. */
 @Command(name = "monitor", mixinStandardHelpOptions = true,
         description = {"Show state changes, telemetry and events as they arrive, until Ctrl-C.",
-            "A board whose telemetry stops for 3 periods is reported stale."})
+            "A board whose telemetry stops for 3 periods is reported stale.",
+            "",
+            "With --share GROUP, the monitors started with the same GROUP split the fleet's telemetry and",
+            "events between them (MQTT shared subscriptions, $share/GROUP/...): each message goes to one",
+            "of them. Every monitor still sees every state change. Needs a broker with shared",
+            "subscriptions for MQTT 3.1.1 clients (Mosquitto 2, EMQX, HiveMQ); the embedded broker",
+            "(spindle broker, spindle demo: Moquette 0.17) has none and silently drops such messages,",
+            "so the monitor checks first and stops with an error when the broker does not deliver.",
+            "A shared monitor sees only part of each board's telemetry and does not report staleness."})
 final class MonitorCmd extends ToolCommand {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
@@ -43,11 +59,25 @@ final class MonitorCmd extends ToolCommand {
     @Option(names = "--no-telemetry", description = "Leave telemetry out (state and events only).")
     boolean noTelemetry;
 
+    @Option(names = "--share", paramLabel = "GROUP",
+            description = "Split telemetry and events with the other monitors of GROUP ($share/GROUP/...; "
+                    + "Mosquitto, EMQX, HiveMQ; NOT the embedded broker). No staleness reports.")
+    String share;
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "0",
+            description = "Stop after N messages were shown (default: no limit), like mosquitto_sub -C.")
+    long count;
+
+    /** How long the --share check waits for its own message through the shared subscription. */
+    static final long SHARE_PROBE_MS = 3000;
+
     private final FleetView view = new FleetView();
     private final Map<String, FleetView.Status> shown = new HashMap<>(); // guarded by this
+    private final AtomicLong shownCount = new AtomicLong();
+    private volatile Link link;
 
     @Override
-    int run() throws ToolException, InterruptedException {
+    int run() throws ToolException, LinkException, InterruptedException {
         BrokerOptions.Resolved r = broker.resolve();
         if (board != null) {
             try {
@@ -56,13 +86,33 @@ final class MonitorCmd extends ToolCommand {
                 throw new ToolException(ExitCodes.USAGE, e.getMessage());
             }
         }
+        if (share != null) {
+            try {
+                Topics.checkId("share group", share);
+            } catch (IllegalArgumentException e) {
+                throw new ToolException(ExitCodes.USAGE, e.getMessage());
+            }
+        }
         String who = board == null ? "+" : board;
         String base = Topics.ROOT + "/" + r.fleet() + "/" + who + "/";
-        Link link = broker.connect(r, "monitor", l -> {
+        // state unshared: every monitor knows every board's online/offline, and retained states
+        // arrive at once (brokers send no retained messages on shared subscriptions)
+        String split = share == null ? base : "$share/" + share + "/" + base;
+        // backpressure: the handlers only print, and a monitor that falls behind must not lose messages
+        Link link = broker.connect(r, "monitor", true, l -> {
+            this.link = l;
             l.subscribe(base + Topics.STATE, Wire.QOS_RELIABLE, this::onMessage);
-            l.subscribe(base + Topics.EVENTS, Wire.QOS_RELIABLE, this::onMessage);
-            l.subscribe(base + Topics.TELEMETRY, Wire.QOS_RELIABLE, this::onMessage);
+            l.subscribe(split + Topics.EVENTS, Wire.QOS_RELIABLE, this::onMessage);
+            l.subscribe(split + Topics.TELEMETRY, Wire.QOS_RELIABLE, this::onMessage); // staleness needs it
         });
+        if (share != null) {
+            try {
+                checkSharedSubscriptions(link, r);
+            } catch (ToolException | LinkException | RuntimeException e) {
+                link.close();
+                throw e;
+            }
+        }
         if (!json) {
             out().println("Watching " + (board == null ? "fleet '" + r.fleet() + "'" : "board " + board) + " on "
                     + r.broker() + ". Ctrl-C stops.");
@@ -73,14 +123,51 @@ final class MonitorCmd extends ToolCommand {
             th.setDaemon(true);
             return th;
         });
-        ticker.scheduleAtFixedRate(this::checkStatus, 1, 1, TimeUnit.SECONDS);
+        if (share == null) {
+            ticker.scheduleAtFixedRate(this::checkStatus, 1, 1, TimeUnit.SECONDS);
+        }
         try {
             awaitStop(durationS * 1000);
         } finally {
             ticker.shutdownNow();
             link.close();
+            synchronized (this) {
+                out().flush();
+            }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Sends one message to a topic of this monitor's own through {@code $share/GROUP/...} and
+     * waits for it: brokers without shared subscriptions for MQTT 3.1.1 (Moquette 0.17) accept
+     * the subscription but never deliver, which would make a monitor show nothing.
+     */
+    private void checkSharedSubscriptions(Link link, BrokerOptions.Resolved r)
+            throws ToolException, LinkException, InterruptedException {
+        String probe = Topics.ROOT + "/" + r.fleet() + "/_probe/" + link.clientId();
+        CountDownLatch arrived = new CountDownLatch(1);
+        String filter = "$share/" + share + "/" + probe;
+        String fail = "the broker at " + r.broker() + " does not deliver through shared subscriptions ($share/"
+                + share + "/...)";
+        String hint = ": --share needs Mosquitto 2, EMQX or HiveMQ (the embedded broker of spindle broker and"
+                + " spindle demo has none); run without --share there.";
+        try {
+            link.subscribe(filter, Wire.QOS_RELIABLE, m -> arrived.countDown());
+        } catch (LinkException e) {
+            throw new ToolException(ExitCodes.FAILURE, fail + " (" + e.getMessage() + ")" + hint);
+        }
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(SHARE_PROBE_MS, broker.timeoutMs));
+            do {
+                link.publish(probe, "{\"v\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Wire.QOS_RELIABLE, false);
+            } while (!arrived.await(500, TimeUnit.MILLISECONDS) && System.nanoTime() - deadline < 0);
+            if (arrived.getCount() > 0) {
+                throw new ToolException(ExitCodes.FAILURE, fail + hint);
+            }
+        } finally {
+            link.unsubscribe(filter);
+        }
     }
 
     private void onMessage(Inbound m) {
@@ -88,22 +175,104 @@ final class MonitorCmd extends ToolCommand {
         if (p == null) {
             return;
         }
-        boolean fresh = view.accept(m.topic(), m.payload(), System.currentTimeMillis());
+        if (json && p.kind().equals(Topics.TELEMETRY) && oneLine(m.payload())) {
+            // the bulk of a fleet's stream: one streaming pass checks the JSON and reads the three
+            // fields the staleness rule needs; the line carries the payload as received
+            if (!acceptTelemetryFast(p, m.payload())) {
+                return;
+            }
+            if (!noTelemetry) {
+                printRaw(p.board(), p.kind(), m.payload());
+                if (count > 0 && shownCount.incrementAndGet() >= count) {
+                    stop();
+                }
+            }
+            if (share == null) {
+                checkStatus(p.fleet(), p.board());
+            }
+            return;
+        }
         JsonNode body;
         try {
-            body = Json.tree(m.payload());
+            body = Json.tree(m.payload()); // parsed once, for the view and the output
         } catch (ProtocolException e) {
             return;
         }
+        boolean fresh = view.accept(m.topic(), body, System.currentTimeMillis());
         if (p.kind().equals(Topics.TELEMETRY) && noTelemetry) {
-            checkStatus();
+            checkStatus(p.fleet(), p.board());
             return;
         }
         if (p.kind().equals(Topics.STATE) && !fresh) {
             return; // an older session's message
         }
-        print(p.board(), p.kind(), body);
-        checkStatus();
+        if (json && body.isObject() && oneLine(m.payload())) {
+            printRaw(p.board(), p.kind(), m.payload());
+        } else {
+            print(p.board(), p.kind(), body);
+        }
+        if (count > 0 && shownCount.incrementAndGet() >= count) {
+            stop();
+        }
+        if (share == null) {
+            checkStatus(p.fleet(), p.board()); // this board only: the ticker looks at all of them
+        }
+    }
+
+    /** @return false when the payload is not a JSON object (then it is not shown, as before) */
+    private boolean acceptTelemetryFast(Topics.Parsed p, byte[] payload) {
+        long session = 0;
+        long ts = 0;
+        double period = 0;
+        try (JsonParser jp = Json.MAPPER.getFactory().createParser(payload)) {
+            if (jp.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            while (jp.nextToken() == JsonToken.FIELD_NAME) {
+                String f = jp.currentName();
+                JsonToken v = jp.nextToken();
+                if (v.isNumeric()) {
+                    switch (f) {
+                        case "session" -> session = jp.getLongValue();
+                        case "ts" -> ts = jp.getLongValue();
+                        case "period_s" -> period = jp.getDoubleValue();
+                        default -> { }
+                    }
+                } else {
+                    jp.skipChildren();
+                }
+            }
+            if (jp.currentToken() != JsonToken.END_OBJECT || jp.nextToken() != null) {
+                return false;
+            }
+        } catch (IOException e) {
+            return false; // not JSON
+        }
+        view.acceptTelemetry(p.fleet(), p.board(), session, ts, period, System.currentTimeMillis());
+        return true;
+    }
+
+    private static boolean oneLine(byte[] payload) {
+        for (byte b : payload) {
+            if (b == '\n' || b == '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The JSON line with the payload as received (valid JSON, one line): no second serialization. */
+    private synchronized void printRaw(String b, String kind, byte[] payload) {
+        PrintWriter out = out();
+        StringBuilder line = new StringBuilder(payload.length + 64).append("{\"board\":\"");
+        JsonStringEncoder.getInstance().quoteAsString(b, line);
+        line.append("\",\"kind\":\"").append(kind).append("\",\"message\":")
+                .append(new String(payload, StandardCharsets.UTF_8)).append('}');
+        out.println(line);
+        Link l = link;
+        if (l == null || l.pendingMessages() == 0) {
+            out.flush(); // in a burst, once at its end: one write for many lines
+        }
     }
 
     private synchronized void print(String b, String kind, JsonNode body) {
@@ -159,6 +328,14 @@ final class MonitorCmd extends ToolCommand {
                 return s;
             default:
                 return kind + " " + m;
+        }
+    }
+
+    /** {@link #checkStatus()} for one board, after a message of it. */
+    private synchronized void checkStatus(String fleet, String board) {
+        FleetView.Board b = view.board(fleet, board, System.currentTimeMillis());
+        if (b != null && shown.get(b.board()) != b.status()) {
+            checkStatus();
         }
     }
 

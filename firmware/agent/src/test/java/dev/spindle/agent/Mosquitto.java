@@ -14,13 +14,14 @@ import java.util.concurrent.TimeUnit;
  * Debian's Mosquitto 2, started by a test on a free port of 127.0.0.1 with a generated config
  * (TCP_NODELAY, large queues, persistence in the test's directory), stopped by its PID. A missing
  * mosquitto fails the test: the integration suite must not pass silently without its broker.
+ * Public and in the agent's test jar: host-tools' tests and bench/mqtt use it too.
  */
-final class Mosquitto implements AutoCloseable {
+public final class Mosquitto implements AutoCloseable {
     private final Path dir;
     private final int port;
     private Process process; // confined to the test thread
 
-    Mosquitto(Path dir, int port) throws IOException {
+    public Mosquitto(Path dir, int port) throws IOException {
         this.dir = dir;
         this.port = port;
         Files.createDirectories(dir);
@@ -41,7 +42,7 @@ final class Mosquitto implements AutoCloseable {
         Files.writeString(dir.resolve("mosquitto.conf"), conf, StandardCharsets.UTF_8);
     }
 
-    static String binary() {
+    public static String binary() {
         for (String p : new String[] {"/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"}) {
             if (Files.isExecutable(Path.of(p))) {
                 return p;
@@ -57,15 +58,15 @@ final class Mosquitto implements AutoCloseable {
         return null;
     }
 
-    String url() {
+    public String url() {
         return "tcp://127.0.0.1:" + port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    void start() throws Exception {
+    public void start() throws Exception {
         process = new ProcessBuilder(binary(), "-c", dir.resolve("mosquitto.conf").toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
                 .start();
@@ -85,7 +86,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** SIGTERM to our own mosquitto (it saves its persistence), SIGKILL if it lingers. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
@@ -94,7 +95,7 @@ final class Mosquitto implements AutoCloseable {
         }
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(dir.resolve("stdout.log")) + Files.readString(dir.resolve("mosquitto.log"));
         } catch (IOException e) {

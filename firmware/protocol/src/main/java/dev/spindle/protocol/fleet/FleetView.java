@@ -1,5 +1,8 @@
 package dev.spindle.protocol.fleet;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.spindle.protocol.ErrorCode;
 import dev.spindle.protocol.Json;
 import dev.spindle.protocol.ProtocolException;
 import dev.spindle.protocol.StateMessage;
@@ -49,6 +52,7 @@ public final class FleetView {
     private static final class Entry {
         StateMessage state;
         TelemetryMessage telemetry;
+        double telemetryPeriodS; // of the newest telemetry, also when only its times were given
         long lastSeenMs;
     }
 
@@ -60,13 +64,33 @@ public final class FleetView {
      * @return true when it changed what is known
      */
     public synchronized boolean accept(String topic, byte[] payload, long nowMs) {
+        return accept(topic, payload, null, nowMs);
+    }
+
+    /** {@link #accept(String, byte[], long)} of a payload already parsed (a monitor parses it once). */
+    public synchronized boolean accept(String topic, JsonNode body, long nowMs) {
+        return accept(topic, null, body, nowMs);
+    }
+
+    private <T> T read(byte[] payload, JsonNode body, Class<T> type) throws ProtocolException {
+        if (body == null) {
+            return Json.read(payload, type);
+        }
+        try {
+            return Json.MAPPER.treeToValue(body, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "not a valid " + type.getSimpleName() + " message", e);
+        }
+    }
+
+    private boolean accept(String topic, byte[] payload, JsonNode body, long nowMs) {
         Topics.Parsed p = Topics.parse(topic).orElse(null);
         if (p == null) {
             return false;
         }
         try {
             if (Topics.STATE.equals(p.kind())) {
-                StateMessage s = Json.read(payload, StateMessage.class);
+                StateMessage s = read(payload, body, StateMessage.class);
                 Entry e = boards.computeIfAbsent(p.fleet() + "/" + p.board(), k -> new Entry());
                 if (e.state != null && older(s, e.state)) {
                     return false; // an older session's message arriving late
@@ -76,12 +100,13 @@ public final class FleetView {
                 return true;
             }
             if (Topics.TELEMETRY.equals(p.kind())) {
-                TelemetryMessage t = Json.read(payload, TelemetryMessage.class);
+                TelemetryMessage t = read(payload, body, TelemetryMessage.class);
                 Entry e = boards.computeIfAbsent(p.fleet() + "/" + p.board(), k -> new Entry());
                 if (e.state != null && t.session() < e.state.session()) {
                     return false;
                 }
                 e.telemetry = t;
+                e.telemetryPeriodS = t.periodS();
                 e.lastSeenMs = Math.max(e.lastSeenMs, heard(t.ts(), nowMs));
                 return true;
             }
@@ -89,6 +114,24 @@ public final class FleetView {
             return false; // not a valid message: a monitor shows what it can read
         }
         return false;
+    }
+
+    /**
+     * A telemetry message of which only what the status needs was read: for a monitor that
+     * takes in thousands of messages a second and prints them as they are ({@link Board#telemetry()}
+     * keeps the last fully read one, null when there is none).
+     *
+     * @return true when it changed what is known (false: an older session's telemetry)
+     */
+    public synchronized boolean acceptTelemetry(String fleet, String board, long session, long ts, double periodS,
+            long nowMs) {
+        Entry e = boards.computeIfAbsent(fleet + "/" + board, k -> new Entry());
+        if (e.state != null && session < e.state.session()) {
+            return false;
+        }
+        e.telemetryPeriodS = periodS;
+        e.lastSeenMs = Math.max(e.lastSeenMs, heard(ts, nowMs));
+        return true;
     }
 
     /**
@@ -131,7 +174,7 @@ public final class FleetView {
         if (e.state != null && !e.state.online()) {
             return Status.OFFLINE;
         }
-        double period = e.telemetry != null && e.telemetry.periodS() > 0 ? e.telemetry.periodS()
+        double period = e.telemetryPeriodS > 0 ? e.telemetryPeriodS
                 : e.state != null && e.state.telemetryPeriodS() > 0 ? e.state.telemetryPeriodS() : 5;
         if (now - e.lastSeenMs > Wire.STALE_PERIODS * period * 1000) {
             return Status.STALE;

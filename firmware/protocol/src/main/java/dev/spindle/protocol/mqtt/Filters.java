@@ -15,9 +15,15 @@ public final class Filters {
     }
 
     public static boolean matches(String filter, String topic) {
-        String[] f = unshared(filter).split("/", -1);
-        String[] t = topic.split("/", -1);
-        if (topic.startsWith("$") && (f[0].equals("+") || f[0].equals("#"))) {
+        return matches(unshared(filter).split("/", -1), topic.split("/", -1));
+    }
+
+    /**
+     * @param f a filter without its {@code $share/{group}/} prefix, split at '/'
+     * @param t a topic split at '/'
+     */
+    public static boolean matches(String[] f, String[] t) {
+        if (t[0].startsWith("$") && (f[0].equals("+") || f[0].equals("#"))) {
             return false;
         }
         for (int i = 0; i < f.length; i++) {

@@ -21,6 +21,7 @@ public final class LinkConfig {
     final long operationTimeoutMs;
     final Supplier<Will> will;
     final boolean cleanSession;
+    final boolean backpressure;
 
     private LinkConfig(Builder b) {
         serverUri = b.serverUri;
@@ -36,6 +37,7 @@ public final class LinkConfig {
         operationTimeoutMs = b.operationTimeoutMs;
         will = b.will;
         cleanSession = b.cleanSession;
+        backpressure = b.backpressure;
     }
 
     public String serverUri() {
@@ -73,6 +75,7 @@ public final class LinkConfig {
         private long operationTimeoutMs = 10_000;
         private Supplier<Will> will;
         private boolean cleanSession = true;
+        private boolean backpressure;
 
         private Builder(String serverUri, String clientId) {
             if (serverUri == null || !serverUri.matches("(tcp|ssl)://.+:\\d+")) {
@@ -139,6 +142,18 @@ public final class LinkConfig {
          */
         public Builder cleanSession(boolean clean) {
             cleanSession = clean;
+            return this;
+        }
+
+        /**
+         * When the inbound queue is full, make Paho's receiving thread wait for room instead of
+         * dropping the message (the default drops and counts). The broker then holds the rest
+         * back (TCP flow control, QoS 1 acknowledgements held), so a slow consumer loses nothing.
+         * Only for links whose handlers never publish at QoS 1 or subscribe: those wait for an
+         * acknowledgement that the waiting thread would have to read. For monitors.
+         */
+        public Builder backpressure(boolean wait) {
+            backpressure = wait;
             return this;
         }
 

@@ -1,0 +1,154 @@
+package dev.spindle.bench.mqtt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spindle.agent.Mosquitto;
+import dev.spindle.protocol.Json;
+import dev.spindle.protocol.broker.EmbeddedBroker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * {@code make bench-mqtt}: the MQTT benchmarks through a Mosquitto started here on a free port of
+ * 127.0.0.1 ({@code set_tcp_nodelay true}) and stopped by its PID.
+ * <ol>
+ * <li>{@link RoundTrip}: command round trip p50/p99 of a real agent answering {@code ping} vs a
+ *     raw Paho ping-pong with TCP_NODELAY; target at most 1.3x.</li>
+ * <li>{@link Ingest}: messages per second that {@code spindle monitor --json} takes in vs
+ *     {@code mosquitto_sub} on the same stream; target at least 0.8x.</li>
+ * </ol>
+ * Arguments: {@code --smoke} (one tiny iteration, for {@code make test}), {@code --out FILE}
+ * (default bench/results/mqtt.json), {@code --doc FILE} (default docs/benchmarks.md; {@code -}
+ * for none).
+ */
+public final class MqttBench {
+    static final double RTT_TARGET = 1.3;
+    static final double INGEST_TARGET = 0.8;
+
+    private MqttBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean smoke = false;
+        Path out = Path.of("bench/results/mqtt.json");
+        String doc = "docs/benchmarks.md";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--smoke" -> smoke = true;
+                case "--out" -> out = Path.of(args[++i]);
+                case "--doc" -> doc = args[++i];
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + " (use --smoke, --out FILE, --doc FILE|-)");
+            }
+        }
+        JsonNode result = run(smoke, out);
+        if (!doc.equals("-")) {
+            MqttBenchDoc.update(Path.of(doc), result);
+        }
+        System.out.println(MqttBenchDoc.table(result));
+        System.exit(0); // Paho's and the agent's leftover daemon threads
+    }
+
+    /** Runs everything and writes {@code out}; @return what was written */
+    static JsonNode run(boolean smoke, Path out) throws Exception {
+        Path dir = Files.createTempDirectory("spindle-bench-mqtt");
+        ObjectNode root = Json.object();
+        try {
+            String loadBefore = uptime();
+            System.out.println("load before: " + loadBefore);
+            ObjectNode rtt = root.putObject("roundTrip");
+            ObjectNode ingest = root.putObject("ingest");
+            try (Mosquitto mosquitto = new Mosquitto(dir.resolve("mosquitto"), EmbeddedBroker.freePort("127.0.0.1"))) {
+                mosquitto.start();
+                int port = Integer.parseInt(mosquitto.url().substring(mosquitto.url().lastIndexOf(':') + 1));
+                System.out.println("round trip ...");
+                RoundTrip.Result r = smoke ? RoundTrip.run(mosquitto.url(), dir.resolve("agent"), 5, 2, 5)
+                        : RoundTrip.run(mosquitto.url(), dir.resolve("agent"), 2000, 10, 500);
+                rtt.put("samples", r.samples());
+                rtt.put("spindleP50Us", r.spindleP50Us());
+                rtt.put("spindleP99Us", r.spindleP99Us());
+                rtt.put("rawPahoP50Us", r.rawP50Us());
+                rtt.put("rawPahoP99Us", r.rawP99Us());
+                rtt.put("rawPahoHandoffP50Us", r.handoffP50Us());
+                rtt.put("rawPahoHandoffP99Us", r.handoffP99Us());
+                rtt.put("ratioP50", r.spindleP50Us() / r.rawP50Us());
+                rtt.put("ratioP99", r.spindleP99Us() / r.rawP99Us());
+                rtt.put("target", RTT_TARGET);
+                rtt.put("met", r.spindleP50Us() / r.rawP50Us() <= RTT_TARGET && r.spindleP99Us() / r.rawP99Us() <= RTT_TARGET);
+                System.out.println("ingest ...");
+                Ingest.Result g = smoke ? Ingest.run(mosquitto.url(), port, dir, 100, 1, 1)
+                        : Ingest.run(mosquitto.url(), port, dir, 20_000, 3, 6);
+                ingest.put("messagesPerRound", g.messages());
+                ingest.put("rounds", g.rounds());
+                ingest.put("monitorMsgPerS", g.monitorMsgPerS());
+                ingest.put("mosquittoSubMsgPerS", g.subMsgPerS());
+                g.monitorRounds().forEach(ingest.putArray("monitorRounds")::add);
+                g.subRounds().forEach(ingest.putArray("mosquittoSubRounds")::add);
+                ingest.put("ratio", g.monitorMsgPerS() / g.subMsgPerS());
+                ingest.put("target", INGEST_TARGET);
+                ingest.put("met", g.monitorMsgPerS() / g.subMsgPerS() >= INGEST_TARGET);
+            }
+            ObjectNode machine = root.putObject("machine");
+            machine.put("cores", Runtime.getRuntime().availableProcessors());
+            machine.put("uptimeBefore", loadBefore);
+            machine.put("uptimeAfter", uptime());
+            machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+            machine.put("mosquitto", mosquittoVersion());
+            root.put("smoke", smoke);
+            root.put("date", Instant.now().toString());
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n",
+                    StandardCharsets.UTF_8);
+            return root;
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    static String uptime() {
+        try {
+            Process p = new ProcessBuilder("uptime").redirectErrorStream(true).start();
+            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            p.waitFor();
+            return s;
+        } catch (IOException e) {
+            return "(uptime failed: " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted)";
+        }
+    }
+
+    static String mosquittoVersion() {
+        try {
+            Process p = new ProcessBuilder(Mosquitto.binary(), "-h").redirectErrorStream(true).start();
+            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            return s.lines().findFirst().orElse("?").strip();
+        } catch (IOException e) {
+            return "?";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+
+    static String fmt(double d) {
+        return String.format(Locale.ROOT, "%.2f", d);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
