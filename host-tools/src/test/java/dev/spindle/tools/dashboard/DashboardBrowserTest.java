@@ -9,6 +9,10 @@ import dev.spindle.protocol.StateMessage;
 import dev.spindle.protocol.Topics;
 import dev.spindle.protocol.mqtt.Link;
 import dev.spindle.protocol.mqtt.LinkConfig;
+import dev.spindle.agent.HalBoardIo;
+import dev.spindle.agent.LogRing;
+import dev.spindle.hal.OutputConfig;
+import dev.spindle.hal.sim.SimBoard;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,13 +40,23 @@ class DashboardBrowserTest {
 
     static TestFleet fleet;
     static Browser browser;
-    static final TestPins pins = new TestPins("GPIO17", "GPIO27");
+    /** The real simulated board of b1, with two outputs opened as its firmware would. */
+    static final SimBoard sim = new SimBoard();
+
+    static {
+        sim.openOutput(17, OutputConfig.DEFAULT);
+        sim.openOutput(27, OutputConfig.DEFAULT);
+    }
+
+    static int level(int bcm) {
+        return sim.level(bcm) ? 1 : 0;
+    }
 
     @BeforeAll
     static void up() throws Exception {
         Browser.requireInstalled();
         fleet = new TestFleet();
-        fleet.startAgent("b1", "sim", HTML_VERSION, pins, 47_500);
+        fleet.startAgent("b1", "sim", HTML_VERSION, new HalBoardIo(sim, new LogRing(50, null)), 47_500);
         fleet.startAgent("b2", "rpi4b", "blink-1.2.0", dev.spindle.agent.BoardIo.NONE, 51_000);
         browser = new Browser(1400, 1000);
     }
@@ -124,13 +138,13 @@ class DashboardBrowserTest {
         assertTrue(browser.driver.switchTo().alert().getText().contains("Set pin GPIO17 of board b1 to 1?"));
         browser.driver.switchTo().alert().dismiss();
         assertEquals("Cancelled.", text("#pin-result"));
-        assertEquals(0, pins.level("GPIO17"));
+        assertEquals(0, level(17));
         browser.click("button.toggle[data-pin='GPIO17']");
         browser.driver.switchTo().alert().accept();
-        browser.await("write reached the board", d -> pins.level("GPIO17") == 1);
+        browser.await("write reached the simulated board", d -> level(17) == 1);
         browser.await("reply shown", d -> text("#pin-result").equals("GPIO17 set to 1."));
         browser.await("level from telemetry", d -> text("#pins tr[data-pin='GPIO17'] td.level").equals("HIGH (1)"));
-        assertEquals(0, pins.level("GPIO27"));
+        assertEquals(0, level(27));
     }
 
     @Test
