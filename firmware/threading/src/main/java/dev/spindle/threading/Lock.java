@@ -29,7 +29,7 @@ import java.util.Vector;
  * <p>Fields {@link #locked} and {@link #owner} are guarded by this; {@link #piHolder} and
  * {@link #piWaiters} by {@link Scheduler#LOCK}.
  */
-public class Lock extends Sync implements AutoCloseable {
+public class Lock extends Acquirable implements AutoCloseable {
     private boolean locked;
     /** The last acquirer: the holder for priority inheritance and for {@link Condition}. */
     private java.lang.Thread owner;
@@ -42,33 +42,6 @@ public class Lock extends Sync implements AutoCloseable {
     /** A new, unlocked lock. */
     public Lock() {
         super(LOCK);
-    }
-
-    /** Acquires the lock, waiting as long as it takes. Always returns true. */
-    public boolean acquire() {
-        return acquire(Timeouts.FOREVER);
-    }
-
-    /**
-     * @param blocking false tries once without waiting
-     * @return whether the lock was acquired
-     */
-    public boolean acquire(boolean blocking) {
-        return acquire(blocking ? Timeouts.FOREVER : 0L);
-    }
-
-    /**
-     * @param blocking  false tries once; then {@code timeoutMs} must be {@code -1}
-     * @param timeoutMs the longest wait in milliseconds; {@code -1} waits forever, {@code 0} tries once
-     * @return whether the lock was acquired (false when the time ran out)
-     * @throws IllegalArgumentException a timeout with {@code blocking} false, or a timeout below -1
-     */
-    public boolean acquire(boolean blocking, long timeoutMs) {
-        Timeouts.checkMillis(timeoutMs);
-        if (!blocking && timeoutMs != Timeouts.FOREVER) {
-            throw new IllegalArgumentException("can't specify a timeout for a non-blocking acquire");
-        }
-        return acquire(blocking ? timeoutMs : 0L);
     }
 
     /**

@@ -20,7 +20,7 @@ package dev.spindle.threading;
  *
  * <p>{@link #permits} is guarded by this.
  */
-public class Semaphore extends Sync {
+public class Semaphore extends Acquirable {
     private int permits;
 
     /** A semaphore with one permit (Zerynth's default). */
@@ -38,30 +38,6 @@ public class Semaphore extends Sync {
             throw new IllegalArgumentException("semaphore initial value must be >= 0, got " + value);
         }
         permits = value;
-    }
-
-    /** Takes a permit, waiting as long as it takes. Always returns true. */
-    public boolean acquire() {
-        return acquire(Timeouts.FOREVER);
-    }
-
-    /** @param blocking false tries once without waiting */
-    public boolean acquire(boolean blocking) {
-        return acquire(blocking ? Timeouts.FOREVER : 0L);
-    }
-
-    /**
-     * @param blocking  false tries once; then {@code timeoutMs} must be {@code -1}
-     * @param timeoutMs the longest wait in milliseconds; {@code -1} waits forever, {@code 0} tries once
-     * @return whether a permit was taken
-     * @throws IllegalArgumentException a timeout with {@code blocking} false, or a timeout below -1
-     */
-    public boolean acquire(boolean blocking, long timeoutMs) {
-        Timeouts.checkMillis(timeoutMs);
-        if (!blocking && timeoutMs != Timeouts.FOREVER) {
-            throw new IllegalArgumentException("can't specify a timeout for a non-blocking acquire");
-        }
-        return acquire(blocking ? timeoutMs : 0L);
     }
 
     /**
