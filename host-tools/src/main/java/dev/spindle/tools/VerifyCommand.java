@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
         header = "Check a bundle as a board would, without installing it.",
         description = {"Checks zip safety, the signature by a trusted key, entry hashes and, when given,",
             "the board type and agent version. Writes nothing.",
-            "Exit 0 when it would be accepted, 3 with the reason when refused."})
+            "Exit 0 when it would be accepted, 5 with the reason when refused."})
 public final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -47,12 +47,6 @@ final class Waiter {
         return record.effective;
     }
 
-    /** Hands the resource to the waiting thread and wakes it. Called once, by the releaser. */
-    synchronized void grant() {
-        state = GRANTED;
-        notify();
-    }
-
     /** Hands the resource over without waking the thread yet (under the primitive's monitor). */
     synchronized void markGranted() {
         state = GRANTED;
