@@ -39,7 +39,7 @@ final class LogsCmd extends ToolCommand {
     int run() throws ToolException, ProtocolException, InterruptedException {
         BrokerOptions.Resolved r = broker.resolve();
         checkBoard(board);
-        Link link = broker.connect(r, "logs", l -> {
+        try (RpcSession s = RpcSession.open(broker, r, "logs", l -> {
             if (follow) {
                 l.subscribe(Topics.log(r.fleet(), board), Wire.QOS_LOG, m -> {
                     try {
@@ -49,18 +49,12 @@ final class LogsCmd extends ToolCommand {
                     }
                 });
             }
-        });
-        try {
-            Rpc rpc = new Rpc(link, r.fleet());
-            Reply reply = check(board, rpc.call(board, "log.tail", Map.of("lines", lines), broker.timeoutMs));
+        })) {
+            Reply reply = check(board, s.rpc().call(board, "log.tail", Map.of("lines", lines), broker.timeoutMs));
             print(reply.body().path("lines"));
             if (follow) {
                 awaitStop(durationS * 1000);
             }
-        } catch (dev.spindle.protocol.mqtt.LinkException e) {
-            throw new ToolException(ExitCodes.BROKER_UNREACHABLE, e.getMessage());
-        } finally {
-            link.close();
         }
         return ExitCodes.OK;
     }

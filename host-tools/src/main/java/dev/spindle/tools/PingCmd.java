@@ -27,10 +27,9 @@ final class PingCmd extends ToolCommand {
         if (count < 1) {
             throw new ToolException(ExitCodes.USAGE, "--count must be at least 1");
         }
-        Link link = broker.connect(r, "ping", l -> { });
         double[] ms = new double[count];
-        try {
-            Rpc rpc = new Rpc(link, r.fleet());
+        try (RpcSession s = RpcSession.open(broker, r, "ping")) {
+            Rpc rpc = s.rpc();
             for (int i = 0; i < count; i++) {
                 long t0 = System.nanoTime();
                 check(board, rpc.call(board, "ping", null, broker.timeoutMs));
@@ -38,10 +37,6 @@ final class PingCmd extends ToolCommand {
                 out().println(String.format(Locale.ROOT, "reply from %s: seq=%d time=%.3f ms", board, i + 1, ms[i]));
                 out().flush();
             }
-        } catch (LinkException e) {
-            throw new ToolException(ExitCodes.BROKER_UNREACHABLE, e.getMessage());
-        } finally {
-            link.close();
         }
         double[] s = ms.clone();
         Arrays.sort(s);

@@ -25,17 +25,12 @@ public final class RemoteCall {
             throws ToolException, InterruptedException {
         BrokerOptions.Resolved r = broker.resolve();
         LogsCmd.checkBoard(board);
-        Link link = broker.connect(r, command.replace('.', '-'), l -> { });
-        try {
-            Reply reply = new Rpc(link, r.fleet()).call(board, command, args, broker.timeoutMs);
+        try (RpcSession s = RpcSession.open(broker, r, command.replace('.', '-'))) {
+            Reply reply = s.rpc().call(board, command, args, broker.timeoutMs);
             return ToolCommand.check(board, reply);
-        } catch (LinkException e) {
-            throw new ToolException(ExitCodes.BROKER_UNREACHABLE, e.getMessage());
         } catch (ProtocolException e) {
             throw new ToolException(ExitCodes.BOARD_ERROR, "board " + board + " in fleet " + r.fleet() + ": "
                     + e.getMessage());
-        } finally {
-            link.close();
         }
     }
 }

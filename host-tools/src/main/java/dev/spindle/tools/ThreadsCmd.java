@@ -26,14 +26,9 @@ final class ThreadsCmd extends ToolCommand {
     int run() throws ToolException, ProtocolException, InterruptedException {
         BrokerOptions.Resolved r = broker.resolve();
         LogsCmd.checkBoard(board);
-        Link link = broker.connect(r, "threads", l -> { });
         Reply reply;
-        try {
-            reply = check(board, new Rpc(link, r.fleet()).call(board, "threads", null, broker.timeoutMs));
-        } catch (LinkException e) {
-            throw new ToolException(ExitCodes.BROKER_UNREACHABLE, e.getMessage());
-        } finally {
-            link.close();
+        try (RpcSession s = RpcSession.open(broker, r, "threads")) {
+            reply = check(board, s.rpc().call(board, "threads", null, broker.timeoutMs));
         }
         if (json) {
             out().println(reply.body().toString());

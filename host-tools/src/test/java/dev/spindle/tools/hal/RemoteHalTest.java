@@ -67,7 +67,7 @@ class RemoteHalTest {
                 assertEquals("hello\n", got.toString());
 
                 CliRun bad = run(b, "gpio", "read", "99");
-                assertEquals(ExitCodes.BOARD_ERROR, bad.code);
+                assertEquals(ExitCodes.BOARD_ERROR, bad.code, bad.err());
                 assertTrue(bad.err().contains("not_found: GPIO 99 is not a GPIO line"), bad.err());
             }
         }
