@@ -93,23 +93,36 @@
   }
 
   // ---- pins ----
-  function pins(t) {
+  // An output is set; an input is driven from outside only on a simulated board (as a button or
+  // sensor would); a real board's inputs get no button. Agents that send no pin_modes: a button
+  // for every pin, as before (the board answers for pins it cannot write).
+  function pins(t, boardType) {
     const p = (t && t.pins) || {};
+    const modes = (t && t.pin_modes) || {};
     const names = Object.keys(p).sort(new Intl.Collator(undefined, {numeric: true}).compare);
     document.getElementById('pins-empty').hidden = names.length > 0;
     document.getElementById('pins').replaceChildren(...names.map((name) => {
       const level = p[name];
       const next = level ? 0 : 1;
-      const btn = el('button', {type: 'button', className: 'toggle', dataset: {pin: name}}, 'set ' + next);
-      btn.addEventListener('click', () => writePin(name, next));
-      return el('tr', {dataset: {pin: name}},
-        el('td', null, name), el('td', {className: 'level l' + level}, level ? 'HIGH (1)' : 'LOW (0)'), el('td', null, btn));
+      const mode = modes[name];
+      const drive = mode === 'in';
+      let action = '';
+      if (!drive || boardType === 'sim') {
+        action = el('button', {type: 'button', className: 'toggle', dataset: {pin: name}},
+          (drive ? 'drive ' : 'set ') + next);
+        action.addEventListener('click', () => writePin(name, next, drive));
+      }
+      return el('tr', {dataset: {pin: name, mode: mode || ''}},
+        el('td', null, name), el('td', {className: 'mode'}, mode === 'in' ? 'input' : mode === 'out' ? 'output' : '?'),
+        el('td', {className: 'level l' + level}, level ? 'HIGH (1)' : 'LOW (0)'), el('td', null, action));
     }));
   }
 
-  async function writePin(pin, value) {
+  async function writePin(pin, value, drive) {
     const result = document.getElementById('pin-result');
-    if (!window.confirm('Set pin ' + pin + ' of board ' + id + ' to ' + value + '?')) {
+    const question = drive ? 'Drive the simulated input ' + pin + ' of board ' + id + ' to ' + value + '?'
+      : 'Set pin ' + pin + ' of board ' + id + ' to ' + value + '?';
+    if (!window.confirm(question)) {
       result.textContent = 'Cancelled.';
       return;
     }
@@ -162,7 +175,7 @@
     lastVersion = b.version;
     drawCharts(b.history);
     threads(b.threads);
-    pins(b.telemetry);
+    pins(b.telemetry, b.board_type);
     events(b.events);
     log(b.log);
   }

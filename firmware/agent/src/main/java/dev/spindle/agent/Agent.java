@@ -449,7 +449,8 @@ public final class Agent implements AutoCloseable {
         return new TelemetryMessage(Wire.VERSION, System.currentTimeMillis(), session, config.telemetryPeriodS(),
                 Math.round((System.currentTimeMillis() - bootTime) / 10.0) / 100.0, rt.totalMemory() - rt.freeMemory(),
                 rt.maxMemory(), stats.cpuLoad(), stats.systemLoad(), stats.temperatureC(), AppRunner.liveSpindleThreads(),
-                SystemStats.jvmThreads(), health(), app == null ? AppRunner.NONE : app.state(), io.pinStates());
+                SystemStats.jvmThreads(), health(), app == null ? AppRunner.NONE : app.state(), io.pinStates(),
+                io.pinModes());
     }
 
     private void telemetryTick() {

@@ -14,6 +14,14 @@ public interface BoardIo {
     /** Levels (0/1) of the pins worth reporting in telemetry, by pin name; empty when none. */
     Map<String, Integer> pinStates();
 
+    /**
+     * How each pin of {@link #pinStates()} is open: {@code out} or {@code in}, by pin name (so a
+     * dashboard offers to toggle outputs, and to drive inputs only on a simulated board).
+     */
+    default Map<String, String> pinModes() {
+        return Map.of();
+    }
+
     /** @throws ProtocolException {@code not_found} for an unknown pin, {@code unavailable} without a HAL */
     int readPin(String pin) throws ProtocolException;
 

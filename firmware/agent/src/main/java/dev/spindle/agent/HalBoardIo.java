@@ -265,6 +265,19 @@ public final class HalBoardIo implements BoardIo {
         return m;
     }
 
+    @Override
+    public Map<String, String> pinModes() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int bcm : board.openLines()) {
+            if (board.openedOutput(bcm) != null) {
+                m.put("GPIO" + bcm, "out");
+            } else if (board.openedInput(bcm) != null) {
+                m.put("GPIO" + bcm, "in");
+            }
+        }
+        return m;
+    }
+
     /** @return the level of an open line, null when it is not open */
     private Boolean openLevel(int bcm) {
         DigitalOutput out = board.openedOutput(bcm);

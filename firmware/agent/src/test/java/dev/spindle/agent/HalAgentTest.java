@@ -38,7 +38,9 @@ class HalAgentTest {
                 // pin telemetry: the LED (output 17) in both states, the button (input 27, pull-up) high
                 probe.await("telemetry", t -> t.path("pins").path("GPIO17").asInt(-1) == 1
                         && t.path("pins").path("GPIO27").asInt(-1) == 1);
-                probe.await("telemetry", t -> t.path("pins").path("GPIO17").asInt(-1) == 0);
+                probe.await("telemetry", t -> t.path("pins").path("GPIO17").asInt(-1) == 0
+                        && t.path("pin_modes").path("GPIO17").asText().equals("out")
+                        && t.path("pin_modes").path("GPIO27").asText().equals("in"));
 
                 // gpio.write on a free line reaches the simulated board; gpio.read returns a driven level
                 Reply w = probe.rpc.call("h1", "gpio.write", Map.of("pin", "GPIO5", "value", 1), 30_000);

@@ -20,8 +20,19 @@ import java.util.Map;
  * @param health         {@code ok}, {@code degraded} (a thread crashed), {@code deadlock}, {@code app_stopped}, {@code no_app}
  * @param appState       {@code running}, {@code stopped}, {@code failed} or {@code none}
  * @param pins           pin name to level (0/1), empty when the agent runs without a HAL
+ * @param pinModes       pin name to {@code in} or {@code out}, for the pins in {@code pins}; absent
+ *                       (null) in messages from agents before 0.1.0 and then unknown
  */
 public record TelemetryMessage(int v, long ts, long session, double periodS, double uptimeS, long heapUsedBytes,
         long heapMaxBytes, Double cpuLoad, Double systemLoad, Double temperatureC, int threadCount,
-        int jvmThreadCount, String health, String appState, Map<String, Integer> pins) {
+        int jvmThreadCount, String health, String appState, Map<String, Integer> pins,
+        Map<String, String> pinModes) {
+
+    /** Telemetry without pin modes (tools and tests that publish their own telemetry). */
+    public TelemetryMessage(int v, long ts, long session, double periodS, double uptimeS, long heapUsedBytes,
+            long heapMaxBytes, Double cpuLoad, Double systemLoad, Double temperatureC, int threadCount,
+            int jvmThreadCount, String health, String appState, Map<String, Integer> pins) {
+        this(v, ts, session, periodS, uptimeS, heapUsedBytes, heapMaxBytes, cpuLoad, systemLoad, temperatureC,
+                threadCount, jvmThreadCount, health, appState, pins, Map.of());
+    }
 }

@@ -43,9 +43,14 @@ class DashboardBrowserTest {
     /** The real simulated board of b1, with two outputs opened as its firmware would. */
     static final SimBoard sim = new SimBoard();
 
+    /** Falling edges the firmware's listener saw on its button input, GPIO 22 (pull-up). */
+    static final java.util.concurrent.atomic.AtomicInteger presses = new java.util.concurrent.atomic.AtomicInteger();
+
     static {
         sim.openOutput(17, OutputConfig.DEFAULT);
         sim.openOutput(27, OutputConfig.DEFAULT);
+        sim.openInput(22, dev.spindle.hal.InputConfig.DEFAULT.pull(dev.spindle.hal.Pull.UP))
+                .addListener(dev.spindle.hal.Edge.FALLING, (in, edge) -> presses.incrementAndGet());
     }
 
     static int level(int bcm) {
@@ -145,10 +150,27 @@ class DashboardBrowserTest {
         browser.await("reply shown", d -> text("#pin-result").equals("GPIO17 set to 1."));
         browser.await("level from telemetry", d -> text("#pins tr[data-pin='GPIO17'] td.level").equals("HIGH (1)"));
         assertEquals(0, level(27));
+        assertEquals("output", text("#pins tr[data-pin='GPIO17'] td.mode"));
     }
 
     @Test
     @Order(4)
+    void simulatedInputIsDrivenFromThePage() {
+        browser.driver.get(fleet.page("board/b1"));
+        browser.await("input shown", d -> text("#pins tr[data-pin='GPIO22'] td.level").equals("HIGH (1)"));
+        assertEquals("input", text("#pins tr[data-pin='GPIO22'] td.mode"));
+        assertEquals("drive 0", text("button.toggle[data-pin='GPIO22']"));
+        browser.click("button.toggle[data-pin='GPIO22']");
+        assertTrue(browser.driver.switchTo().alert().getText().contains("Drive the simulated input GPIO22 of board b1 to 0?"));
+        browser.driver.switchTo().alert().accept();
+        browser.await("the firmware's listener saw the press", d -> presses.get() == 1);
+        assertEquals(0, level(22));
+        browser.await("reply shown", d -> text("#pin-result").equals("GPIO22 set to 0."));
+        browser.await("level from telemetry", d -> text("#pins tr[data-pin='GPIO22'] td.level").equals("LOW (0)"));
+    }
+
+    @Test
+    @Order(5)
     void stoppedBoardGoesOffline() {
         browser.driver.get(fleet.page(""));
         browser.await("b2 online", d -> text("tr[data-board='b2'] td.status").equals("online"));
@@ -158,7 +180,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void brokerAwayIsShownAndTheDashboardRecovers() throws Exception {
         browser.driver.get(fleet.page(""));
         browser.await("connected", d -> text("#broker-status").equals("broker connected"));
@@ -173,7 +195,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aThousandBoardsArePaged() throws Exception {
         try (Link fakes = new Link(LinkConfig.builder(fleet.url(), "fakes-1000").build())) {
             fakes.start();
