@@ -183,7 +183,8 @@ public final class Agent implements AutoCloseable {
         running = true;
         ThreadRegistry.addListener(crashListener);
         log.log("info", "agent " + VERSION + " for board " + config.boardId() + " of fleet " + config.fleet()
-                + ", broker " + config.brokerUrl() + ", session " + session);
+                + ", broker " + config.brokerUrl() + ", session " + session + "; board type " + config.boardType()
+                + " (" + config.boardOrigin() + ")");
         event(EventMessage.AGENT_STARTED, EventMessage.INFO, "agent " + VERSION + " started", null, null,
                 Map.of("session", session));
         try {
