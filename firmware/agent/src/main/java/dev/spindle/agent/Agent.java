@@ -71,6 +71,7 @@ public final class Agent implements AutoCloseable {
     private final AgentConfig config;
     private final BoardIo io;
     private final LogRing log;
+    private final DataFiles dataFiles;
     private final SessionCounter sessions;
     private final Outbox outbox;
     private final ReplyCache replies = new ReplyCache(REPLY_CACHE_SIZE);
@@ -115,8 +116,9 @@ public final class Agent implements AutoCloseable {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir()
                     + " (data.dir): check the path and its permissions", e);
         }
-        this.sessions = new SessionCounter(config.dataDir());
-        this.outbox = new Outbox(config.dataDir(), config.outboxMaxEvents());
+        this.dataFiles = new DataFiles(config.dataDir());
+        this.sessions = new SessionCounter(dataFiles);
+        this.outbox = new Outbox(dataFiles, config.outboxMaxEvents());
         this.stats = new SystemStats(config.temperatureFile());
         this.session = sessions.next();
         this.app = config.appMain() == null ? null
@@ -458,6 +460,7 @@ public final class Agent implements AutoCloseable {
     }
 
     private void checkTick() {
+        reportStorage();
         if (app != null) {
             app.poll();
         }
@@ -480,6 +483,21 @@ public final class Agent implements AutoCloseable {
             }
         }
         publishLog();
+    }
+
+    /** Data directory failures and recoveries (DataFiles) as log lines and events; the events wait in memory. */
+    private void reportStorage() {
+        for (DataFiles.Change c : dataFiles.takeChanges()) {
+            log.log(c.recovered() ? "info" : "error", c.message());
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("path", c.file().toString());
+            if (!c.recovered()) {
+                data.put("problem", c.problem().wireName());
+                data.put("error", c.error());
+            }
+            event(c.recovered() ? EventMessage.STORAGE_RECOVERED : EventMessage.STORAGE_FAILED,
+                    c.recovered() ? EventMessage.INFO : EventMessage.ERROR, c.message(), null, null, data);
+        }
     }
 
     private void checkDeadlocks(ThreadsMessage table) {

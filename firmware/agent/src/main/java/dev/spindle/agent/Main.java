@@ -58,7 +58,15 @@ public final class Main {
         if (io.board() != null) {
             PriorityMap.install(io.board().priorityMap()); // the board definition's priority.map
         }
-        Agent agent = new Agent(cfg, io, ring);
+        Agent agent;
+        try {
+            agent = new Agent(cfg, io, ring);
+        } catch (java.io.UncheckedIOException e) {
+            System.err.println("spindle-agent: " + e.getMessage() + " (" + e.getCause().getMessage() + ")");
+            io.close();
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();
