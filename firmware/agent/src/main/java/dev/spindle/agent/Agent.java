@@ -87,7 +87,8 @@ public final class Agent implements AutoCloseable {
 
     private volatile long session; // the session of the newest connect attempt (written by the link's connection thread)
     private volatile boolean running;
-    private volatile boolean deadlocked; // a deadlock exists now (written by the timer thread)
+    private volatile boolean deadlocked;
+    private volatile long lastTickMs = System.currentTimeMillis(); // written by the timer thread (the systemd watchdog reads it) // a deadlock exists now (written by the timer thread)
 
     private final Object eventLock = new Object();
     private long eventSession = -1; // guarded by eventLock
@@ -174,6 +175,11 @@ public final class Agent implements AutoCloseable {
     /** The session of the newest connect attempt. */
     public long session() {
         return session;
+    }
+
+    /** When the timer thread last ran its checks (ms since the epoch): the systemd watchdog feeds on it. */
+    public long lastTickMs() {
+        return lastTickMs;
     }
 
     public boolean isConnected() {
@@ -460,6 +466,7 @@ public final class Agent implements AutoCloseable {
     }
 
     private void checkTick() {
+        lastTickMs = System.currentTimeMillis();
         reportStorage();
         if (app != null) {
             app.poll();

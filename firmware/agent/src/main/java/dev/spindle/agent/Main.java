@@ -67,12 +67,16 @@ public final class Main {
             System.exit(1);
             return;
         }
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv(), ring::log);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            systemd.stopping(ring::log);
             agent.close();
             stopped.countDown();
         }, "agent-shutdown"));
         agent.start();
+        // the timer ticks every second: 15 s without a tick means it is stuck
+        systemd.ready(agent::lastTickMs, 15_000, ring::log);
         stopped.await(); // the shutdown hook ends the process
     }
 }
