@@ -87,8 +87,8 @@ public final class Agent implements AutoCloseable {
 
     private volatile long session; // the session of the newest connect attempt (written by the link's connection thread)
     private volatile boolean running;
-    private volatile boolean deadlocked;
-    private volatile long lastTickMs = System.currentTimeMillis(); // written by the timer thread (the systemd watchdog reads it) // a deadlock exists now (written by the timer thread)
+    private volatile boolean deadlocked; // a deadlock exists now (written by the timer thread)
+    private volatile long lastTickMs = System.currentTimeMillis(); // written by the timer thread (the systemd watchdog reads it)
 
     private final Object eventLock = new Object();
     private long eventSession = -1; // guarded by eventLock
