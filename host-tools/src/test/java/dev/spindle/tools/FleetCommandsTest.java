@@ -63,8 +63,10 @@ class FleetCommandsTest {
     @Test
     void statusAndExecOverRealAgents() throws Exception {
         SimBoard sim = new SimBoard();
-        try (EmbeddedBroker broker = EmbeddedBroker.start(); Agent a1 = agent(broker, dir, "pi-01", sim);
-                Agent a2 = agent(broker, dir, "pi-02", null)) {
+        Agent a2 = null;
+        try (EmbeddedBroker broker = EmbeddedBroker.start(); Agent a1 = agent(broker, dir, "pi-01", sim)) {
+            a2 = agent(broker, dir, "pi-02", null);
+            assertTrue(a1.isConnected() && a2.isConnected());
             // every board online and healthy (no app: no_app counts as fine)
             FleetToolsTest.Run ok = run(broker, "fleet", "status", "--json");
             assertEquals(ExitCodes.OK, ok.code(), ok.out() + ok.err());
@@ -123,6 +125,9 @@ class FleetCommandsTest {
             assertEquals(ExitCodes.OK, skip.code(), skip.out() + skip.err());
             assertTrue(skip.out().contains("skipped pi-02: offline"), skip.out());
         } finally {
+            if (a2 != null) {
+                a2.close(); // stopped in the test already: a no-op then
+            }
             sim.close();
         }
     }
