@@ -3,7 +3,7 @@ MVN ?= mvn
 MVNFLAGS ?= -B -ntp
 JAVA ?= java
 
-.PHONY: help run test build bundle clean bench-hal bench-threading bench-mqtt screenshots
+.PHONY: help run test build bundle clean bench-hal bench-threading bench-mqtt screenshots dist
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n",$$1,$$2}'
@@ -13,6 +13,13 @@ build: ## compile and package every module, skipping tests (the CLDC check still
 
 test: ## the whole suite: unit, integration, CLDC check, benchmark smoke runs
 	$(MVN) $(MVNFLAGS) verify
+
+DIST_ARCHIVE = dist/target/spindle-agent-$$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -n 1).tar.gz
+
+dist: ## the agent's release archive for a board: dist/target/spindle-agent-VERSION.tar.gz (agent, launcher, systemd unit, config, install.sh; docs/field.md)
+	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl dist -am
+	@echo "release archive: $(DIST_ARCHIVE)"
+	@tar tzf $(DIST_ARCHIVE) | grep -E '/(install.sh|bin/spindle-agent|spindle-agent.service|agent.properties)$$'
 
 run: ## the fleet demo: embedded broker, three simulated boards running example firmware, live view (Ctrl-C stops)
 	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl host-tools -am

@@ -71,6 +71,7 @@ public final class Agent implements AutoCloseable {
     private final AgentConfig config;
     private final BoardIo io;
     private final LogRing log;
+    private final DataFiles dataFiles;
     private final SessionCounter sessions;
     private final Outbox outbox;
     private final ReplyCache replies = new ReplyCache(REPLY_CACHE_SIZE);
@@ -87,6 +88,7 @@ public final class Agent implements AutoCloseable {
     private volatile long session; // the session of the newest connect attempt (written by the link's connection thread)
     private volatile boolean running;
     private volatile boolean deadlocked; // a deadlock exists now (written by the timer thread)
+    private volatile long lastTickMs = System.currentTimeMillis(); // written by the timer thread (the systemd watchdog reads it)
 
     private final Object eventLock = new Object();
     private long eventSession = -1; // guarded by eventLock
@@ -115,8 +117,9 @@ public final class Agent implements AutoCloseable {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir()
                     + " (data.dir): check the path and its permissions", e);
         }
-        this.sessions = new SessionCounter(config.dataDir());
-        this.outbox = new Outbox(config.dataDir(), config.outboxMaxEvents());
+        this.dataFiles = new DataFiles(config.dataDir());
+        this.sessions = new SessionCounter(dataFiles);
+        this.outbox = new Outbox(dataFiles, config.outboxMaxEvents());
         this.stats = new SystemStats(config.temperatureFile());
         this.session = sessions.next();
         this.app = config.appMain() == null ? null
@@ -174,6 +177,11 @@ public final class Agent implements AutoCloseable {
         return session;
     }
 
+    /** When the timer thread last ran its checks (ms since the epoch): the systemd watchdog feeds on it. */
+    public long lastTickMs() {
+        return lastTickMs;
+    }
+
     public boolean isConnected() {
         return link.isConnected();
     }
@@ -183,7 +191,8 @@ public final class Agent implements AutoCloseable {
         running = true;
         ThreadRegistry.addListener(crashListener);
         log.log("info", "agent " + VERSION + " for board " + config.boardId() + " of fleet " + config.fleet()
-                + ", broker " + config.brokerUrl() + ", session " + session);
+                + ", broker " + config.brokerUrl() + ", session " + session + "; board type " + config.boardType()
+                + " (" + config.boardOrigin() + ")");
         event(EventMessage.AGENT_STARTED, EventMessage.INFO, "agent " + VERSION + " started", null, null,
                 Map.of("session", session));
         try {
@@ -458,6 +467,8 @@ public final class Agent implements AutoCloseable {
     }
 
     private void checkTick() {
+        lastTickMs = System.currentTimeMillis();
+        reportStorage();
         if (app != null) {
             app.poll();
         }
@@ -480,6 +491,21 @@ public final class Agent implements AutoCloseable {
             }
         }
         publishLog();
+    }
+
+    /** Data directory failures and recoveries (DataFiles) as log lines and events; the events wait in memory. */
+    private void reportStorage() {
+        for (DataFiles.Change c : dataFiles.takeChanges()) {
+            log.log(c.recovered() ? "info" : "error", c.message());
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("path", c.file().toString());
+            if (!c.recovered()) {
+                data.put("problem", c.problem().wireName());
+                data.put("error", c.error());
+            }
+            event(c.recovered() ? EventMessage.STORAGE_RECOVERED : EventMessage.STORAGE_FAILED,
+                    c.recovered() ? EventMessage.INFO : EventMessage.ERROR, c.message(), null, null, data);
+        }
     }
 
     private void checkDeadlocks(ThreadsMessage table) {

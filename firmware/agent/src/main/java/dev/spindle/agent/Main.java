@@ -58,13 +58,25 @@ public final class Main {
         if (io.board() != null) {
             PriorityMap.install(io.board().priorityMap()); // the board definition's priority.map
         }
-        Agent agent = new Agent(cfg, io, ring);
+        Agent agent;
+        try {
+            agent = new Agent(cfg, io, ring);
+        } catch (java.io.UncheckedIOException e) {
+            System.err.println("spindle-agent: " + e.getMessage() + " (" + e.getCause().getMessage() + ")");
+            io.close();
+            System.exit(1);
+            return;
+        }
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv(), ring::log);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            systemd.stopping(ring::log);
             agent.close();
             stopped.countDown();
         }, "agent-shutdown"));
         agent.start();
+        // the timer ticks every second: 15 s without a tick means it is stuck
+        systemd.ready(agent::lastTickMs, 15_000, ring::log);
         stopped.await(); // the shutdown hook ends the process
     }
 }

@@ -1,15 +1,11 @@
 package dev.spindle.agent;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,39 +21,46 @@ import java.util.List;
  *
  * <p>Layout in {@code {data.dir}/outbox/}: {@code e-{20-digit number}.msg} per event,
  * {@code telemetry.msg} for the last telemetry; each file is the topic, a newline, the payload,
- * written to a temp file and renamed (no torn entries after a power cut). Events beyond
- * {@code maxEvents} push out the oldest, counted in {@link #takeDropped()}.
+ * written through {@link DataFiles} (temp, fsync, rename: no torn entries after a power cut).
+ * Events beyond {@code maxEvents} push out the oldest, counted in {@link #takeDropped()}.
+ *
+ * <p>When the data directory cannot be written (disk full, read-only file system) an entry is
+ * kept in memory instead, in its place in the queue, and sent like the others; {@link DataFiles}
+ * reports the failure. Such entries are lost if the agent stops before they are sent.
  */
 final class Outbox {
-    /** One queued message. */
+    /** One queued message; {@code file} is null for an entry kept in memory. */
     record Entry(Path file, String topic, byte[] payload) {
     }
 
     private static final String TELEMETRY = "telemetry.msg";
 
     private final Path dir;
+    private final DataFiles files;
     private final int maxEvents;
-    private final Deque<Path> events = new ArrayDeque<>(); // guarded by this, oldest first
+    private final Deque<Object> events = new ArrayDeque<>(); // guarded by this, oldest first: a Path, or an Entry in memory
     private long nextNumber; // guarded by this
     private boolean telemetryPending; // guarded by this
+    private Entry memoryTelemetry; // guarded by this: the last telemetry when it could not be written
     private long dropped; // guarded by this
 
-    Outbox(Path dataDir, int maxEvents) {
-        this.dir = dataDir.resolve("outbox");
+    Outbox(DataFiles files, int maxEvents) {
+        this.files = files;
+        this.dir = files.dir().resolve("outbox");
         this.maxEvents = maxEvents;
+        List<Path> found = new ArrayList<>();
         try {
             Files.createDirectories(dir);
-            List<Path> found = new ArrayList<>();
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "e-*.msg")) {
                 ds.forEach(found::add);
             }
-            Collections.sort(found);
-            events.addAll(found);
-            nextNumber = found.isEmpty() ? 1 : number(found.get(found.size() - 1)) + 1;
             telemetryPending = Files.exists(dir.resolve(TELEMETRY));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the outbox " + dir + ": check that the data directory is writable", e);
+            files.failed(dir, e); // entries stay in memory until the directory can be written
         }
+        Collections.sort(found);
+        events.addAll(found);
+        nextNumber = found.isEmpty() ? 1 : number(found.get(found.size() - 1)) + 1;
     }
 
     private static long number(Path p) {
@@ -68,10 +71,12 @@ final class Outbox {
     /** Queues an event after the ones already queued. */
     synchronized void addEvent(String topic, byte[] payload) {
         Path file = dir.resolve(String.format("e-%020d.msg", nextNumber++));
-        write(file, topic, payload);
-        events.addLast(file);
+        events.addLast(write(file, topic, payload) ? file : new Entry(null, topic, payload));
         while (events.size() > maxEvents) {
-            delete(events.removeFirst());
+            Object gone = events.removeFirst();
+            if (gone instanceof Path p) {
+                delete(p);
+            }
             dropped++;
         }
         changed();
@@ -79,7 +84,11 @@ final class Outbox {
 
     /** Replaces the queued telemetry with this one. */
     synchronized void putTelemetry(String topic, byte[] payload) {
-        write(dir.resolve(TELEMETRY), topic, payload);
+        if (write(dir.resolve(TELEMETRY), topic, payload)) {
+            memoryTelemetry = null;
+        } else {
+            memoryTelemetry = new Entry(null, topic, payload);
+        }
         telemetryPending = true;
         changed();
     }
@@ -87,7 +96,11 @@ final class Outbox {
     /** @return the next entry to send (the oldest event, else the telemetry), or null when empty */
     synchronized Entry peek() {
         while (!events.isEmpty() || telemetryPending) {
-            Path file = events.isEmpty() ? dir.resolve(TELEMETRY) : events.peekFirst();
+            Object next = events.isEmpty() ? memoryTelemetry : events.peekFirst();
+            if (next instanceof Entry mem) {
+                return mem;
+            }
+            Path file = events.isEmpty() ? dir.resolve(TELEMETRY) : (Path) next;
             try {
                 byte[] all = Files.readAllBytes(file);
                 int nl = indexOf(all, (byte) '\n');
@@ -109,19 +122,27 @@ final class Outbox {
 
     /** Removes {@code e} once the broker acknowledged it; a newer telemetry written meanwhile stays. */
     synchronized void remove(Entry e) {
-        if (e.file().getFileName().toString().equals(TELEMETRY)) {
+        if (e.file() == null) {
+            if (events.peekFirst() == e) {
+                events.removeFirst();
+            } else if (memoryTelemetry == e) {
+                memoryTelemetry = null;
+                telemetryPending = false;
+            }
+        } else if (e.file().getFileName().toString().equals(TELEMETRY)) {
             try {
                 byte[] now = Files.readAllBytes(e.file());
                 int nl = indexOf(now, (byte) '\n');
-                if (ByteBuffer.wrap(now, nl + 1, now.length - nl - 1).equals(ByteBuffer.wrap(e.payload()))) {
+                if (memoryTelemetry == null
+                        && ByteBuffer.wrap(now, nl + 1, now.length - nl - 1).equals(ByteBuffer.wrap(e.payload()))) {
                     delete(e.file());
                     telemetryPending = false;
                 }
             } catch (IOException gone) {
-                telemetryPending = false;
+                telemetryPending = memoryTelemetry != null;
             }
         } else if (e.file().equals(events.peekFirst())) {
-            delete(events.removeFirst());
+            delete((Path) events.removeFirst());
         }
     }
 
@@ -166,31 +187,26 @@ final class Outbox {
         return -1;
     }
 
-    private void write(Path file, String topic, byte[] payload) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    /** @return true when written; false when the data directory failed (DataFiles reports it) */
+    private boolean write(Path file, String topic, byte[] payload) {
         byte[] head = (topic + "\n").getBytes(StandardCharsets.UTF_8);
         byte[] all = new byte[head.length + payload.length];
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(payload, 0, all, head.length, payload.length);
         try {
-            Files.write(tmp, all);
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            files.write(file, all);
+            return true;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + " to the outbox: is the disk full?", e);
+            return false;
         }
     }
 
-    private static void delete(Path p) {
+    private void delete(Path p) {
         try {
             Files.deleteIfExists(p);
-        } catch (NoSuchFileException ignored) {
-            // already gone
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + p + " from the outbox", e);
+            // a read-only file system: the entry was sent; it is sent again after a restart (consumers drop repeats)
+            files.failed(p, e);
         }
     }
 }

@@ -1,60 +1,63 @@
 package dev.spindle.agent;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
- * The session counter in {@code {data.dir}/session}: grows at every connect attempt and survives
- * restarts, so monitors can tell a new birth from an old will. Written atomically (temp file,
- * fsync, rename): a power cut leaves the old or the new value, never a torn one.
+ * The session counter: grows at every connect attempt and survives restarts, so monitors can
+ * tell a new birth from an old will.
+ *
+ * <p>Algorithm (a reserved block, "hi/lo"): {@code {data.dir}/session} holds a ceiling, the
+ * highest session this board may have used. At start the counter continues from the ceiling;
+ * before a session above the ceiling is handed out, the ceiling is raised by {@value #BLOCK} and
+ * written ({@link DataFiles}: temp, fsync, rename). So the file is written once per start (and
+ * once per {@value #BLOCK} reconnects), not at every connect, and every session used before a
+ * restart is below the ones after it, even when the disk failed in between. When the ceiling
+ * cannot be written (disk full, read-only) the session is still handed out, from memory, and
+ * {@link DataFiles} reports the problem; the old file stays valid. Restarting while the disk
+ * still fails may reuse session numbers of the failed run (nothing could be saved).
  */
 final class SessionCounter {
-    private final Path file;
-    private long value; // guarded by this
+    /** Sessions reserved per write. */
+    static final long BLOCK = 1000;
 
-    SessionCounter(Path dataDir) {
-        this.file = dataDir.resolve("session");
+    private final Path file;
+    private final DataFiles files;
+    private long value; // guarded by this: the last session handed out
+    private long ceiling; // guarded by this: the value on disk
+
+    SessionCounter(DataFiles files) {
+        this.files = files;
+        this.file = files.dir().resolve("session");
+        long saved;
         try {
-            value = Files.exists(file) ? Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).trim()) : 0;
+            saved = Files.exists(file) ? Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).trim()) : 0;
         } catch (IOException | NumberFormatException e) {
             // a damaged file: start again from 0 (monitors then see a smaller session until it grows past the old one)
-            value = 0;
+            saved = 0;
         }
+        value = saved;
+        ceiling = saved;
     }
 
-    /** @return the next session number, already on disk */
+    /** @return the next session number; its ceiling is on disk unless the data directory fails (then reported) */
     synchronized long next() {
         value++;
-        write(value);
+        if (value > ceiling) {
+            long raised = value + BLOCK - 1;
+            try {
+                files.write(file, (raised + "\n").getBytes(StandardCharsets.UTF_8));
+                ceiling = raised;
+            } catch (IOException e) {
+                // reported by DataFiles; the next session tries again
+            }
+        }
         return value;
     }
 
     synchronized long current() {
         return value;
-    }
-
-    private void write(long v) {
-        Path tmp = file.resolveSibling("session.tmp");
-        try {
-            Files.writeString(tmp, Long.toString(v) + "\n", StandardCharsets.UTF_8);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the session counter " + file
-                    + ": check that the data directory is writable", e);
-        }
     }
 }

@@ -29,10 +29,14 @@ public record EventMessage(int v, long ts, long session, long seq, String type, 
     public static final String DEADLOCK = "deadlock";
     public static final String BAD_REQUEST = "bad_request";
     public static final String EVENTS_DROPPED = "events_dropped";
+    /** The board's data directory cannot be written (disk full, read-only file system); data.problem says which. */
+    public static final String STORAGE_FAILED = "storage_failed";
+    /** The data directory can be written again. */
+    public static final String STORAGE_RECOVERED = "storage_recovered";
 
     /** The types this version sends; later versions may add more (consumers must accept unknown ones). */
     public static final String[] TYPES = {AGENT_STARTED, APP_STARTED, APP_STOPPED, APP_FAILED, THREAD_CRASHED,
-        DEADLOCK, BAD_REQUEST, EVENTS_DROPPED};
+        DEADLOCK, BAD_REQUEST, EVENTS_DROPPED, STORAGE_FAILED, STORAGE_RECOVERED};
 
     public static final String INFO = "info";
     public static final String WARNING = "warning";

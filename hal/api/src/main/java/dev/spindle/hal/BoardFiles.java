@@ -17,7 +17,8 @@ import java.util.Vector;
  * <pre>
  * id                  lower-case letters, digits and '-'; equal to the file name without .properties
  * name                the human name, e.g. Raspberry Pi 4B
- * detect.model        optional: the start of /proc/device-tree/model on this board
+ * detect.model        optional: the start of /proc/device-tree/model on this board, up to a space,
+ *                     a comma or the end (BoardSpec.matchesModel); the agent detects its board by it
  * gpio.lines          usable BCM lines: numbers 0-63 and ranges, comma-separated (2-27)
  * gpio.reserved       optional: header lines kept for the system, same syntax (0-1: the HAT EEPROM bus)
  * gpio.chips          optional: /dev/gpiochipN devices in preference order, comma-separated
@@ -79,6 +80,36 @@ public final class BoardFiles {
         } catch (IOException e) {
             throw new HalException("cannot read " + resource + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The built-in definition whose {@code detect.model} names this model (see
+     * {@link BoardSpec#matchesModel}); the longest {@code detect.model} wins if several match.
+     *
+     * @param model the text of {@code /proc/device-tree/model} (a trailing NUL is fine)
+     * @return the definition, or null when no built-in board matches
+     */
+    public static BoardSpec detect(String model) {
+        BoardSpec best = null;
+        for (int i = 0; i < BUILTIN_IDS.length; i++) {
+            BoardSpec s = builtin(BUILTIN_IDS[i]);
+            if (s.matchesModel(model) && (best == null || s.detectModel().length() > best.detectModel().length())) {
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    /** @return the built-in ids with their {@code detect.model}, for messages: {@code rpi4b ('Raspberry Pi 4 Model B'), ...} */
+    public static String detectList() {
+        StringBuffer b = new StringBuffer();
+        for (int i = 0; i < BUILTIN_IDS.length; i++) {
+            String m = builtin(BUILTIN_IDS[i]).detectModel();
+            if (m != null) {
+                b.append(b.length() == 0 ? "" : ", ").append(BUILTIN_IDS[i]).append(" ('").append(m).append("')");
+            }
+        }
+        return b.toString();
     }
 
     /** @return the built-in ids, comma-separated */

@@ -66,6 +66,41 @@ public final class BoardSpec {
         return model;
     }
 
+    /**
+     * Whether the text of {@code /proc/device-tree/model} names this board: it starts with
+     * {@link #detectModel()}, followed by the end, a space or a comma (so {@code Raspberry Pi 5}
+     * matches {@code Raspberry Pi 5 Model B Rev 1.0} but not {@code Raspberry Pi 500 Rev 1.0}).
+     *
+     * @param model the model text as the kernel gives it; NUL bytes and surrounding white space are ignored
+     * @return false for a board without {@code detect.model} (the simulator runs anywhere)
+     */
+    public boolean matchesModel(String model) {
+        if (this.model == null || model == null) {
+            return false;
+        }
+        String m = cleanModel(model);
+        if (!m.startsWith(this.model)) {
+            return false;
+        }
+        if (m.length() == this.model.length()) {
+            return true;
+        }
+        char next = m.charAt(this.model.length());
+        return next == ' ' || next == ',';
+    }
+
+    /** @return the model text without NUL bytes (the kernel's file ends with one) and surrounding white space */
+    public static String cleanModel(String model) {
+        StringBuffer b = new StringBuffer(model.length());
+        for (int i = 0; i < model.length(); i++) {
+            char c = model.charAt(i);
+            if (c != 0) {
+                b.append(c);
+            }
+        }
+        return b.toString().trim();
+    }
+
     /** @return the usable GPIO lines, BCM numbers in ascending order */
     public int[] gpioLines() {
         return copy(lines);

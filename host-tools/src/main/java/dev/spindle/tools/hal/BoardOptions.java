@@ -111,19 +111,12 @@ public final class BoardOptions {
 
     /** @return the built-in id whose {@code detect.model} matches this machine, else {@code sim} */
     static String detect() {
-        String model;
         try {
-            model = new String(Files.readAllBytes(modelFile), StandardCharsets.UTF_8).replace("\0", "").trim();
+            BoardSpec found = BoardFiles.detect(new String(Files.readAllBytes(modelFile), StandardCharsets.UTF_8));
+            return found == null ? "sim" : found.id();
         } catch (IOException e) {
             return "sim";
         }
-        for (String id : BoardFiles.BUILTIN_IDS) {
-            String m = BoardFiles.builtin(id).detectModel();
-            if (m != null && model.startsWith(m)) {
-                return id;
-            }
-        }
-        return "sim";
     }
 
     /** Opens the board and applies the {@code --sim-*} options. */
