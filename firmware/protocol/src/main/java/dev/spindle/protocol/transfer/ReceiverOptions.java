@@ -27,9 +27,9 @@ public record ReceiverOptions(long maxBundleBytes, long minFreeBytes, int minChu
         }
     }
 
-    /** 256 MiB bundles, 16 MiB reserve, chunks 1 KiB..512 KiB, fsync every 64 chunks or 1 s, acks of up to 8, busy for 60 s. */
+    /** 256 MiB bundles, 16 MiB reserve, chunks 1 KiB..512 KiB, fsync every 128 chunks or 1 s, acks of up to 8, busy for 60 s. */
     public static ReceiverOptions defaults() {
-        return new ReceiverOptions(256L << 20, 16L << 20, 1024, 512 * 1024, 64, 1000, 8, 60_000);
+        return new ReceiverOptions(256L << 20, 16L << 20, 1024, 512 * 1024, 128, 1000, 8, 60_000);
     }
 
     public ReceiverOptions withMaxBundleBytes(long n) {
