@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * Every round checks that the received file is byte for byte the sent one.
  *
  * <p>Arguments: {@code --smoke} (one tiny round, for {@code make test}), {@code --size MiB}
- * (16), {@code --chunk KiB} (64), {@code --window N} (32), {@code --rounds N} (6), {@code --out FILE}
+ * (16), {@code --chunk KiB} (64), {@code --window N} (the sender default, 64), {@code --rounds N} (8), {@code --sync N} (receiver fsync every N chunks, its default), {@code --out FILE}
  * (bench/results/deploy.json), {@code --doc FILE} (docs/benchmarks.md; {@code -} for none).
  */
 public final class DeployBench {
@@ -45,7 +45,7 @@ public final class DeployBench {
         static int syncEveryChunks = ReceiverOptions.defaults().syncEveryChunks();
 
         static Config full() {
-            return new Config(16 << 20, 64 << 10, 32, 6, 1, false);
+            return new Config(16 << 20, SenderOptions.defaults().chunkSize(), SenderOptions.defaults().window(), 8, 1, false);
         }
 
         static Config smokeRun() {

@@ -26,9 +26,9 @@ public record SenderOptions(int chunkSize, int window, long ackTimeoutMs, long o
         }
     }
 
-    /** 64 KiB chunks, window 32, resend after 5 s, open 30 s, stall 60 s, offline 5 min, complete 2 min. */
+    /** 64 KiB chunks, window 64 (4 MiB in flight), resend after 5 s, open 30 s, stall 60 s, offline 5 min, complete 2 min. */
     public static SenderOptions defaults() {
-        return new SenderOptions(64 * 1024, 32, 5_000, 2_000, 30_000, 60_000, 300_000, 120_000, 200, false);
+        return new SenderOptions(64 * 1024, 64, 5_000, 2_000, 30_000, 60_000, 300_000, 120_000, 200, false);
     }
 
     public SenderOptions withChunk(int chunkSize, int window) {

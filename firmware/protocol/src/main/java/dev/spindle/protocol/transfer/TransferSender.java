@@ -58,6 +58,8 @@ public final class TransferSender {
     private final Link link;
     private final String fleet;
     private final SenderOptions options;
+    /** Free window slots at which an ack wakes the sending thread (a quarter of the window, at least 1). */
+    private final int refillAt;
 
     private final Object lock = new Object();
     private Session session; // guarded by lock
@@ -67,6 +69,7 @@ public final class TransferSender {
         this.link = link;
         this.fleet = Topics.checkId("fleet", fleet);
         this.options = options;
+        this.refillAt = Math.max(1, options.window() / 4);
     }
 
     /** Ends the running {@link #send} (from any thread) with {@link TransferError#CANCELLED}. */
@@ -565,6 +568,9 @@ public final class TransferSender {
                     int next = Math.min(n.path("next").asInt(0), s.chunks);
                     for (int i = s.acked.firstMissing(); i < next; i = s.acked.nextMissing(i + 1)) {
                         s.take(i);
+                    }
+                    if (s.inFlight > options.window() - refillAt && !s.acked.isComplete()) {
+                        return; // the sender refills when a quarter of the window is free: fewer wake-ups
                     }
                 }
                 case TransferMessages.TYPE_STATE -> {

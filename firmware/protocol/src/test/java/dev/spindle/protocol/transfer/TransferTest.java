@@ -18,7 +18,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,14 +34,23 @@ class TransferTest {
 
     @TempDir
     Path dir;
-    private EmbeddedBroker broker;
+    private static EmbeddedBroker broker; // one for the class: stopping Moquette takes about 2 s
     private TestBoard board;
     private Link host;
 
-    @BeforeEach
-    void start() throws Exception {
+    @BeforeAll
+    static void startBroker() throws Exception {
         EmbeddedBroker.quietLogging();
         broker = EmbeddedBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @BeforeEach
+    void start() throws Exception {
         board = new TestBoard(broker.url(), "pi-1", dir.resolve("board"), ReceiverOptions.defaults().withSync(8, 1000));
         host = TestBoard.link(broker.url(), "host-1");
         host.start();
@@ -50,7 +61,6 @@ class TransferTest {
     void stop() {
         host.close();
         board.close();
-        broker.close();
     }
 
     @Test

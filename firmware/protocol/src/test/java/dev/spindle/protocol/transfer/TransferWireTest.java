@@ -18,7 +18,9 @@ import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,15 +36,24 @@ class TransferWireTest {
 
     @TempDir
     Path dir;
-    private EmbeddedBroker broker;
+    private static EmbeddedBroker broker; // one for the class: stopping Moquette takes about 2 s
     private TestBoard board;
     private Link host;
     private final BlockingQueue<JsonNode> answers = new LinkedBlockingQueue<>();
 
-    @BeforeEach
-    void start() throws Exception {
+    @BeforeAll
+    static void startBroker() throws Exception {
         EmbeddedBroker.quietLogging();
         broker = EmbeddedBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @BeforeEach
+    void start() throws Exception {
         board = new TestBoard(broker.url(), "pi-1", dir.resolve("board"),
                 ReceiverOptions.defaults().withMaxBundleBytes(1 << 20).withIdleSupersedeMs(60_000));
         host = TestBoard.link(broker.url(), "host-1");
@@ -55,7 +66,6 @@ class TransferWireTest {
     void stop() {
         host.close();
         board.close();
-        broker.close();
     }
 
     private void send(String id, String kind, byte[] payload) throws Exception {
