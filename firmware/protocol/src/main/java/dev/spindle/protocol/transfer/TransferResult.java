@@ -7,7 +7,8 @@ package dev.spindle.protocol.transfer;
  * @param chunksSent      chunk messages published, resends included
  * @param chunksResent    of those, sent again after no ack came (or after a resume)
  * @param opens           open requests answered (more than 1: resumed after a reconnect)
- * @param alreadyComplete the board had this file already ({@code complete} with {@code already}); nothing was sent
+ * @param alreadyComplete the board had taken this file before this send ({@code complete} with {@code already})
+ *                        and nothing was sent
  */
 public record TransferResult(String transferId, String board, long size, int chunks, int heldAtStart, long chunksSent,
         long chunksResent, int opens, long elapsedNanos, boolean alreadyComplete) {

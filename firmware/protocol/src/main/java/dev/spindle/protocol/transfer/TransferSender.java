@@ -222,7 +222,7 @@ public final class TransferSender {
         TransferResult go(FileChannel ch) throws TransferException, InterruptedException, IOException {
             while (true) {
                 if (open()) {
-                    return result(true);
+                    return result(sent == 0); // else this send's own complete was lost and the board said "already"
                 }
                 if (sendChunks(ch) && awaitComplete()) {
                     return result(false);

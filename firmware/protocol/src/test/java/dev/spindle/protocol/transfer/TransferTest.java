@@ -238,4 +238,39 @@ class TransferTest {
         assertTrue(e.isTimeout());
         assertTrue(e.getMessage().contains("did not answer"), e.getMessage());
     }
+
+    @Test
+    void aChunkCorruptedOnTheBoardEndsInAChecksumMismatchAndNothingIsHandedOver() throws Exception {
+        Path file = TestBoard.randomFile(dir, "f.zip", 24 * CHUNK, 8);
+        String id = TransferSender.sha256(file);
+        AtomicInteger stage = new AtomicInteger();
+        TransferException e = assertThrows(TransferException.class, () -> new TransferSender(host, TestBoard.FLEET,
+                new SenderOptions(CHUNK, 2, 1000, 500, 30_000, 30_000, 30_000, 30_000, 0, false)).send("pi-1", file, null,
+                        new TransferListener() {
+                            @Override
+                            public void progress(TransferProgress p) {
+                                if (p.chunksAcked() >= 4 && stage.compareAndSet(0, 1)) {
+                                    // chunk 0 is held: flip one of its bytes on the board's disk
+                                    try (RandomAccessFile f = new RandomAccessFile(
+                                            board.staging.resolve(id + ".part").toFile(), "rw")) {
+                                        int b = f.read();
+                                        f.seek(0);
+                                        f.write(b ^ 0xff);
+                                    } catch (java.io.IOException x) {
+                                        throw new IllegalStateException(x);
+                                    }
+                                }
+                            }
+                        }));
+        assertEquals(TransferError.CHECKSUM_MISMATCH, e.code());
+        assertTrue(e.getMessage().contains("send the bundle again"), e.getMessage());
+        assertTrue(board.handed.isEmpty(), "nothing handed over");
+        assertTrue(board.failures.stream().anyMatch(f -> f.startsWith("checksum_mismatch")), board.failures.toString());
+        try (var files = Files.list(board.staging)) {
+            assertEquals(0, files.count(), "the bad data was deleted");
+        }
+        TransferResult again = new TransferSender(host, TestBoard.FLEET, OPTIONS).send("pi-1", file, null, TransferListener.NONE);
+        assertEquals(0, again.heldAtStart(), "a send after the mismatch starts over");
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(board.handed.get(0).copy()));
+    }
 }
