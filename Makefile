@@ -3,7 +3,7 @@ MVN ?= mvn
 MVNFLAGS ?= -B -ntp
 JAVA ?= java
 
-.PHONY: help run test build bundle clean bench-hal bench-threading bench-mqtt screenshots dist
+.PHONY: help run test build bundle clean bench-hal bench-threading bench-mqtt bench-deploy screenshots dist
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n",$$1,$$2}'
@@ -68,3 +68,7 @@ screenshots: ## docs/dashboard-fleet.png and docs/dashboard-board.png, taken in 
 bench-mqtt: ## MQTT benchmarks through Mosquitto (~2 min): ping round trip vs raw Paho, monitor ingest vs mosquitto_sub: bench/results/mqtt.json, docs/benchmarks.md
 	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl bench/mqtt -am
 	$(JAVA) -cp bench/mqtt/target/classes:$$(cat bench/mqtt/target/classpath.txt) dev.spindle.bench.mqtt.MqttBench $(BENCH_MQTT_ARGS)
+
+bench-deploy: ## deploy transfer through Mosquitto vs a raw Paho QoS 1 stream (~2 min): bench/results/deploy.json, docs/benchmarks.md
+	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl bench/deploy -am
+	$(JAVA) -cp bench/deploy/target/classes:$$(cat bench/deploy/target/classpath.txt) dev.spindle.bench.deploy.DeployBench $(BENCH_DEPLOY_ARGS)
