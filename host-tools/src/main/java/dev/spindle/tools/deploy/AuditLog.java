@@ -3,15 +3,13 @@ package dev.spindle.tools.deploy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spindle.protocol.Json;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
 /**
@@ -76,7 +74,7 @@ public final class AuditLog {
 
     /** Appends one line and fsyncs it. */
     public synchronized void append(ObjectNode record) throws IOException {
-        byte[] line;
+        final byte[] line;
         try {
             line = (Json.MAPPER.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
@@ -86,13 +84,15 @@ public final class AuditLog {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND); FileLock lock = ch.lock()) {
-            ByteBuffer buf = ByteBuffer.wrap(line);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
+        // java.io for the write and the sync (an interrupt cannot cut them, so a retry never
+        // writes a line twice); only the lock goes through the channel, and a lock that an
+        // interrupt broke wrote nothing
+        UninterruptibleIo.run(() -> {
+            try (FileOutputStream out = new FileOutputStream(file.toFile(), true);
+                    FileLock lock = out.getChannel().lock()) {
+                out.write(line);
+                out.getFD().sync();
             }
-            ch.force(true);
-        }
+        });
     }
 }

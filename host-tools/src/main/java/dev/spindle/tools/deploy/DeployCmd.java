@@ -469,9 +469,7 @@ public final class DeployCmd implements Callable<Integer> {
         if (rows.size() == 1) {
             out().println("no rollouts in " + store.dir());
         } else {
-            for (String[] row : rows) {
-                out().println(String.join("  ", row));
-            }
+            out().print(Summary.render(rows));
         }
         out().flush();
         return ExitCodes.OK;

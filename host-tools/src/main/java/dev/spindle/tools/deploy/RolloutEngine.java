@@ -40,6 +40,11 @@ import java.util.concurrent.TimeUnit;
  * committed: a writer takes a snapshot of the newest version under the lock and skips the write
  * when a concurrent writer already stored that version.
  *
+ * <p>A board keeps its place in {@code running} until its result is written to the rollout file and
+ * the audit log, so a wave (and {@link #run}) never ends before its boards' results are on disk;
+ * while it writes no deadline applies to it ({@code over}). File writes ignore interrupts
+ * ({@link UninterruptibleIo}): a stop interrupts board threads, which may be writing.
+ *
  * <p>No board can hang the rollout: every step has a deadline, enforced here and not by the
  * deployment. After {@link #stop()}, boards still running get {@link #STOP_GRACE} to return, then
  * are abandoned in their current step (a resume re-checks them).
@@ -156,7 +161,7 @@ public final class RolloutEngine {
             }
             changedLocked();
         }
-        persist();
+        persist(); // the first write: when it fails nothing was started
         auditStart(resumed);
         int waves = record.plan.waveEnds.length;
         for (int w = 1; w <= waves; w++) {
@@ -199,7 +204,7 @@ public final class RolloutEngine {
             }
             changedLocked();
         }
-        persist();
+        persistQuietly();
         for (RolloutRecord.Board b : skipped) {
             listener.boardChanged(b);
         }
@@ -219,7 +224,7 @@ public final class RolloutEngine {
     }
 
     /** @return whether the calling thread was interrupted meanwhile */
-    private boolean runWave(Deque<RolloutRecord.Board> todo) throws IOException {
+    private boolean runWave(Deque<RolloutRecord.Board> todo) {
         boolean interrupted = false;
         while (true) {
             List<Attempt> start = new ArrayList<>();
@@ -267,7 +272,7 @@ public final class RolloutEngine {
                     }
                 }
             }
-            persist();
+            persistQuietly();
             if (stopping != null) {
                 listener.stopping(stopping);
             }
@@ -305,6 +310,9 @@ public final class RolloutEngine {
         long now = System.nanoTime();
         for (var it = running.values().iterator(); it.hasNext();) {
             Attempt a = it.next();
+            if (a.over) {
+                continue; // writing its result (see attempt)
+            }
             if (now - a.deadline >= 0) {
                 RolloutRecord.Board b = a.board;
                 BoardState step = b.state;
@@ -358,7 +366,7 @@ public final class RolloutEngine {
         synchronized (lock) {
             a.thread = t;
             if (a.over || stopRequested) {
-                // timed out or stopped before it began: run nothing
+                // timed out or stopped before it began: run nothing (a stopped board stays in its step)
                 if (!a.over) {
                     running.remove(a.board.board);
                     a.over = true;
@@ -366,8 +374,8 @@ public final class RolloutEngine {
                 }
                 return;
             }
+            t.start(); // under the lock: a stop() after this point finds the thread alive and interrupts it
         }
-        t.start();
     }
 
     /** The body of a board's thread. */
@@ -404,8 +412,7 @@ public final class RolloutEngine {
             if (a.over) {
                 return; // timed out or abandoned meanwhile: the result does not count
             }
-            a.over = true;
-            running.remove(task.board());
+            a.over = true; // from here on no deadline applies: it only writes its result
             RolloutRecord.Board b = a.board;
             if (outcome != null) {
                 b.state = outcome.state();
@@ -424,10 +431,18 @@ public final class RolloutEngine {
             copy = b.copy();
             changedLocked();
         }
-        persistQuietly();
-        listener.boardChanged(copy);
-        if (copy.state.isFinal()) {
-            auditBoard(copy);
+        try {
+            persistQuietly();
+            listener.boardChanged(copy);
+            if (copy.state.isFinal()) {
+                auditBoard(copy);
+            }
+        } finally {
+            // only now is the slot free: the wave (and run()) never ends before its results are written
+            synchronized (lock) {
+                running.remove(task.board());
+                lock.notifyAll();
+            }
         }
     }
 

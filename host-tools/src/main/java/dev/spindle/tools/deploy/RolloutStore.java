@@ -68,6 +68,10 @@ public final class RolloutStore {
     }
 
     void write(String id, byte[] bytes) throws IOException {
+        UninterruptibleIo.run(() -> replace(id, bytes));
+    }
+
+    private void replace(String id, byte[] bytes) throws IOException {
         Files.createDirectories(dir);
         Path target = file(id);
         Path tmp = dir.resolve("." + id + ".json." + Long.toHexString(RANDOM.nextLong()) + ".tmp");

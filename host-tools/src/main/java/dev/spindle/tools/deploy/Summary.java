@@ -92,7 +92,8 @@ final class Summary {
         return o;
     }
 
-    private static String render(List<String[]> rows) {
+    /** Left-aligned columns separated by two spaces. */
+    static String render(List<String[]> rows) {
         int cols = rows.get(0).length;
         int[] w = new int[cols];
         for (String[] r : rows) {
