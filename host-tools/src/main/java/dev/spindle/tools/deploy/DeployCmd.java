@@ -41,16 +41,20 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "deploy", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Roll a signed bundle out to boards, in waves, with a failure threshold.",
-        description = {"Checks the bundle here first (readable, a valid signed bundle), then deploys it wave after",
-            "wave; the boards of a wave in parallel (--parallel). Each board goes pending -> transferring ->",
-            "installing -> health_check -> done, or ends failed, rolled_back, timed_out or skipped. When more",
-            "boards failed than --max-failures allows, no further board is started. The rollout is stored in",
-            "STATE_DIR/rollouts/ID.json at every change; --resume continues it after a stop or crash.",
-            "Who deployed what where and when goes to STATE_DIR/audit.log. See docs/deploy.md.", ""},
+        description = {"Checks the bundle here first (readable, a valid signed bundle), then deploys",
+            "it wave after wave, the boards of a wave in parallel (--parallel). Each board",
+            "goes pending -> transferring -> installing -> health_check -> done, or ends",
+            "failed, rolled_back, timed_out or skipped. Once more boards failed than",
+            "--max-failures allows, no further board is started. The rollout is kept in",
+            "STATE_DIR/rollouts/ID.json, written at every change: --resume continues it",
+            "after Ctrl-C or a crash. Who deployed what where and when: STATE_DIR/audit.log.",
+            "Targets: --board B (repeatable), or --fleet F alone for every online board of",
+            "fleet F that can take the bundle (board type, agent version).",
+            "See docs/deploy.md, \"Fleet rollouts\".", ""},
         footerHeading = "%nExamples:%n",
         footer = {"  spindle deploy blink.zip --board pi-07",
-            "  spindle deploy blink.zip --fleet lab --waves 1,10%,100% --max-failures 2%",
-            "  spindle deploy blink.zip --fleet lab --parallel 32 --step-timeout transfer=20m --json > result.json",
+            "  spindle deploy blink.zip --fleet lab --waves 1,10%%,100%% --max-failures 2%%",
+            "  spindle deploy blink.zip --fleet lab --step-timeout transfer=20m --json > out.json",
             "  spindle deploy --resume                 # continue the last unfinished rollout",
             "  spindle deploy --list"},
         exitCodeListHeading = "%nExit codes:%n",
@@ -86,7 +90,7 @@ public final class DeployCmd implements Callable<Integer> {
 
     @Option(names = "--waves", paramLabel = "N|P%,...", defaultValue = "100%",
             description = "Cumulative wave sizes: board counts or percentages of the targeted boards;"
-                    + " the last must reach all (default ${DEFAULT-VALUE}). E.g. 1,10%,100%.")
+                    + " the last must reach all (default 100%%). E.g. 1,10%%,100%%.")
     String waves;
 
     @Option(names = "--max-failures", paramLabel = "N|P%", defaultValue = "0",

@@ -101,6 +101,7 @@ class DeployCmdTest {
                 "Examples:", "--waves 1,10%,100%", "Exit codes:", "6", "rolled_back")) {
             assertTrue(h.contains(s), s + " missing in:\n" + h);
         }
+        assertTrue(!h.contains("%%") && !h.contains("%n"), "unformatted help text:\n" + h);
     }
 
     @Test
