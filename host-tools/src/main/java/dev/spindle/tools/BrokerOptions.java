@@ -44,14 +44,19 @@ public final class BrokerOptions {
             description = "How long to wait for the broker and for replies, ms (default ${DEFAULT-VALUE}).")
     long timeoutMs;
 
+    /** @return the {@code --timeout} for connecting and for each reply, ms */
+    public long timeoutMs() {
+        return timeoutMs;
+    }
+
     /** The environment; tests replace it. */
     Map<String, String> env = System.getenv();
 
     /** The settings after flags, environment, file and defaults. */
-    record Resolved(String broker, String fleet, String username, char[] password) {
+    public record Resolved(String broker, String fleet, String username, char[] password) {
     }
 
-    Resolved resolve() throws ToolException {
+    public Resolved resolve() throws ToolException {
         Properties file = new Properties();
         Path cfg = config != null ? config : env.get("SPINDLE_CONFIG") != null ? Path.of(env.get("SPINDLE_CONFIG")) : null;
         if (cfg == null) {
@@ -109,7 +114,7 @@ public final class BrokerOptions {
      * @param beforeStart adds subscriptions; runs before the first connect
      * @throws ToolException {@link ExitCodes#BROKER_UNREACHABLE} when not connected within the timeout
      */
-    Link connect(Resolved r, String tool, LinkSetup beforeStart) throws ToolException, InterruptedException {
+    public Link connect(Resolved r, String tool, LinkSetup beforeStart) throws ToolException, InterruptedException {
         return connect(r, tool, false, beforeStart);
     }
 
@@ -117,7 +122,7 @@ public final class BrokerOptions {
      * @param backpressure a slow consumer makes the broker wait instead of losing messages
      *                     ({@link LinkConfig.Builder#backpressure}); only when the handlers never publish
      */
-    Link connect(Resolved r, String tool, boolean backpressure, LinkSetup beforeStart)
+    public Link connect(Resolved r, String tool, boolean backpressure, LinkSetup beforeStart)
             throws ToolException, InterruptedException {
         Link link = new Link(LinkConfig.builder(r.broker(), LinkConfig.toolClientId("spindle-" + tool))
                 .credentials(r.username(), r.password()).backoff(100, 2000).backpressure(backpressure).build());
@@ -137,7 +142,7 @@ public final class BrokerOptions {
     }
 
     @FunctionalInterface
-    interface LinkSetup {
+    public interface LinkSetup {
         void setUp(Link link) throws Exception;
     }
 }

@@ -17,6 +17,12 @@ public final class ExitCodes {
      * name (docs/deploy.md lists them with what to do).
      */
     public static final int REFUSED = 5;
+    /**
+     * {@code spindle deploy}: the rollout ended, or was stopped, with at least one targeted board
+     * not running the new version (failed, rolled back, timed out, skipped or not reached); the
+     * summary says which and why (docs/deploy.md, "Fleet rollouts").
+     */
+    public static final int ROLLOUT_INCOMPLETE = 6;
 
     private ExitCodes() {
     }

@@ -1,5 +1,6 @@
 package dev.spindle.tools;
 
+import dev.spindle.tools.deploy.DeployCmd;
 import dev.spindle.tools.hal.GpioCommand;
 import dev.spindle.tools.hal.SerialCommand;
 import picocli.CommandLine;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, BrokerCmd.class, BoardsCmd.class,
             MonitorCmd.class, LogsCmd.class, ThreadsCmd.class, PingCmd.class, DemoCmd.class,
             GpioCommand.class, SerialCommand.class, KeygenCommand.class, BundleCommand.class,
-            SignCommand.class, VerifyCommand.class, DashboardCmd.class, FleetCommand.class},
+            SignCommand.class, VerifyCommand.class, DeployCmd.class, DashboardCmd.class, FleetCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -26,7 +27,8 @@ import picocli.CommandLine.Command;
             "2:bad command line (unknown option, missing argument)",
             "3:the MQTT broker could not be reached",
             "4:the board did not answer in time, or answered with an error",
-            "5:bundle refused (the reason's wire name is printed; see docs/deploy.md)"})
+            "5:bundle refused (the reason's wire name is printed; see docs/deploy.md)",
+            "6:deploy: a targeted board does not run the new version (see the summary)"})
 public final class SpindleCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
