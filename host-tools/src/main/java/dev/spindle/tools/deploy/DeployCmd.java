@@ -65,16 +65,6 @@ import picocli.CommandLine.Spec;
             "5:the bundle was refused here (not signed, damaged) or cannot run on a named board",
             "6:some targeted board does not run the new version (failed, rolled_back, timed_out, skipped)"})
 public final class DeployCmd implements Callable<Integer> {
-    /**
-     * The transfer of this build: none. {@code spindle deploy} stops with a clear message before
-     * touching any board. A build with the chunked MQTT transfer passes its factory to
-     * {@link #DeployCmd(BundleUploader.Factory)} (see SpindleCommand).
-     */
-    static final BundleUploader.Factory NO_TRANSFER = (link, fleet, rpc) -> {
-        throw new UnsupportedOperationException("this spindle build has no bundle transfer"
-                + " (dev.spindle.protocol.transfer): use a build that includes it");
-    };
-
     @Mixin
     BrokerOptions broker;
 
@@ -146,9 +136,9 @@ public final class DeployCmd implements Callable<Integer> {
 
     private final BundleUploader.Factory uploaders;
 
-    /** A deploy without a bundle transfer (see {@link #NO_TRANSFER}). */
+    /** A deploy over the chunked MQTT transfer ({@link TransferUploader}). */
     public DeployCmd() {
-        this(NO_TRANSFER);
+        this(TransferUploader.FACTORY);
     }
 
     /** @param uploaders makes the bundle transfer of a rollout on its connection */
