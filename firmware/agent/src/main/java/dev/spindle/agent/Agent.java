@@ -8,15 +8,12 @@ import dev.spindle.protocol.EventMessage;
 import dev.spindle.protocol.Json;
 import dev.spindle.protocol.LogMessage;
 import dev.spindle.protocol.ProtocolException;
-import dev.spindle.protocol.Reply;
-import dev.spindle.protocol.Request;
 import dev.spindle.protocol.StateMessage;
 import dev.spindle.protocol.TelemetryMessage;
 import dev.spindle.protocol.ThreadsMessage;
 import dev.spindle.protocol.Topics;
 import dev.spindle.protocol.Wire;
 import dev.spindle.protocol.mqtt.ConnectionListener;
-import dev.spindle.protocol.mqtt.Inbound;
 import dev.spindle.protocol.mqtt.Link;
 import dev.spindle.protocol.mqtt.LinkConfig;
 import dev.spindle.protocol.mqtt.LinkException;
@@ -52,7 +49,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  * <li>the link's connection thread: connects, and on each connect publishes the birth
  *     ({@code state}, retained) and the thread table;</li>
- * <li>the link's worker: runs commands, one at a time;</li>
+ * <li>Paho's receiving thread: answers quick commands ({@code ping}, {@code info}, {@code gpio.read},
+ *     {@code threads}) straight away; the link's worker: runs the other commands, one at a time
+ *     ({@link CommandDispatcher});</li>
  * <li>{@code agent-timer}: telemetry every period, thread table/deadlock/app checks and the log
  *     batch every second;</li>
  * <li>{@code agent-sender}: sends the {@link Outbox} (events, last telemetry) in order whenever
@@ -74,12 +73,12 @@ public final class Agent implements AutoCloseable {
     private final DataFiles dataFiles;
     private final SessionCounter sessions;
     private final Outbox outbox;
-    private final ReplyCache replies = new ReplyCache(REPLY_CACHE_SIZE);
     private final SystemStats stats;
     private final long bootTime = System.currentTimeMillis();
     private final Link link;
     private final AppRunner app; // null when no app is configured
     private final Map<String, Command> commands = new LinkedHashMap<>(); // filled before start, read-only after
+    private final CommandDispatcher dispatcher;
     private final ScheduledExecutorService timer;
     private final java.lang.Thread sender;
     private final ThreadListener crashListener;
@@ -133,6 +132,7 @@ public final class Agent implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "agent-timer-" + config.boardId()));
         this.sender = daemon(this::sendLoop, "agent-sender-" + config.boardId());
         this.crashListener = new CrashListener();
+        this.dispatcher = new CommandDispatcher(link, commands, new ReplyCache(REPLY_CACHE_SIZE), this::badInput, log);
         registerBuiltins();
     }
 
@@ -160,7 +160,10 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Adds a command (deploy and HAL commands plug in here). Call before {@link #start()}. */
+    /**
+     * Adds a command (deploy and HAL commands plug in here). Call before {@link #start()}. It runs
+     * on the link's worker unless wrapped with {@link Command#quick} (see there).
+     */
     public void register(String name, Command command) {
         if (running) {
             throw new IllegalStateException("register commands before start()");
@@ -196,7 +199,8 @@ public final class Agent implements AutoCloseable {
         event(EventMessage.AGENT_STARTED, EventMessage.INFO, "agent " + VERSION + " started", null, null,
                 Map.of("session", session));
         try {
-            link.subscribe(Topics.cmdFilter(config.fleet(), config.boardId()), Wire.QOS_RELIABLE, this::onCommand);
+            link.subscribeInlineFirst(Topics.cmdFilter(config.fleet(), config.boardId()), Wire.QOS_RELIABLE,
+                    dispatcher::tryInline, dispatcher::onWorker);
         } catch (LinkException e) {
             throw new IllegalStateException(e); // not connected yet: only recorded, cannot fail
         }
@@ -559,48 +563,7 @@ public final class Agent implements AutoCloseable {
         return new ThreadsMessage(Wire.VERSION, now, rows, deadlocks);
     }
 
-    // ---- commands (link worker thread) ------------------------------------------------------
-
-    private void onCommand(Inbound m) {
-        String name = Topics.parse(m.topic()).map(Topics.Parsed::command).orElse("?");
-        Request req;
-        try {
-            req = Request.parse(name, m.payload(), Wire.MAX_REQUEST_BYTES);
-        } catch (Request.Invalid e) {
-            badInput(name, e.code(), e.getMessage(), e.id());
-            if (e.reply() != null) {
-                send(e.reply(), Json.bytes(Reply.error(e.id(), e.code(), e.getMessage())));
-            }
-            return;
-        }
-        byte[] cached = replies.get(req.id());
-        if (cached != null) {
-            send(req.reply(), cached);
-            return;
-        }
-        ObjectNode reply;
-        Command c = commands.get(name);
-        if (c == null) {
-            String msg = "no command '" + name + "' on this board; it has: " + String.join(", ", commands.keySet());
-            badInput(name, ErrorCode.UNKNOWN_COMMAND, msg, req.id());
-            reply = Reply.error(req.id(), ErrorCode.UNKNOWN_COMMAND, msg);
-        } else {
-            try {
-                reply = Reply.ok(req.id(), c.run(req));
-            } catch (ProtocolException e) {
-                if (e.code() == ErrorCode.BAD_REQUEST) {
-                    badInput(name, e.code(), e.getMessage(), req.id());
-                }
-                reply = Reply.error(req.id(), e.code(), e.getMessage());
-            } catch (RuntimeException | LinkageError e) {
-                log.log("error", "command " + name + " failed: " + e);
-                reply = Reply.error(req.id(), ErrorCode.INTERNAL, "command " + name + " failed on the board: " + e);
-            }
-        }
-        byte[] bytes = Json.bytes(reply);
-        replies.put(req.id(), bytes);
-        send(req.reply(), bytes);
-    }
+    // ---- commands (CommandDispatcher: Paho's thread for quick ones, else the link's worker) ----
 
     private void badInput(String command, ErrorCode code, String message, String id) {
         log.log("warning", "bad request on cmd/" + command + ": " + message);
@@ -614,18 +577,10 @@ public final class Agent implements AutoCloseable {
                 data);
     }
 
-    private void send(String topic, byte[] reply) {
-        try {
-            link.publish(topic, reply, Wire.QOS_RELIABLE, false);
-        } catch (LinkException e) {
-            log.log("warning", "reply to " + topic + " not sent (" + e.getMessage() + "); a resent request gets it from the cache");
-        }
-    }
-
     private void registerBuiltins() {
-        commands.put("ping", r -> Json.object().put("pong", true).put("ts", System.currentTimeMillis()));
-        commands.put("info", r -> info());
-        commands.put("threads", r -> (ObjectNode) Json.MAPPER.valueToTree(threadTable()));
+        commands.put("ping", Command.quick(r -> Json.object().put("pong", true).put("ts", System.currentTimeMillis())));
+        commands.put("info", Command.quick(r -> info()));
+        commands.put("threads", Command.quick(r -> (ObjectNode) Json.MAPPER.valueToTree(threadTable())));
         commands.put("log.tail", r -> {
             int n = (int) r.integer("lines", 1, log.capacity(), Math.min(50, log.capacity()));
             ObjectNode o = Json.object();
@@ -644,10 +599,10 @@ public final class Agent implements AutoCloseable {
             app.start();
             return Json.object().put("main", app.mainClass()).put("state", app.state());
         });
-        commands.put("gpio.read", r -> {
+        commands.put("gpio.read", Command.quick(r -> {
             String pin = r.string("pin");
             return Json.object().put("pin", pin).put("value", io.readPin(pin));
-        });
+        }));
         commands.put("gpio.write", r -> {
             String pin = r.string("pin");
             int value = (int) r.integer("value", 0, 1);

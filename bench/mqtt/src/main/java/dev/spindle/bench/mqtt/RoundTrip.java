@@ -24,13 +24,17 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
  * Benchmark 1: command round trip through Mosquitto. Spindle: {@link Rpc#call} of {@code ping}
- * to an in-process {@link Agent} (BoardIo.NONE), as {@code spindle ping} does. Peer: two raw Paho
+ * to an in-process {@link Agent} (BoardIo.NONE), as {@code spindle ping} does (a quick command:
+ * the agent answers it on Paho's receiving thread). Peer: two raw Paho
  * clients with TCP_NODELAY, QoS 1 both ways like the protocol, the responder publishing from
  * Paho's callback (the fastest Paho allows). Samples are taken in interleaved blocks, so that
  * load from elsewhere hits both sides alike.
  */
 final class RoundTrip {
-    /** Percentiles in microseconds; {@code handoff*}: the raw peer with the agent's worker hand-off added (for analysis). */
+    /**
+     * Percentiles in microseconds; {@code handoff*}: the raw peer with a worker hand-off added, as
+     * the agent runs commands that are not quick (and ran {@code ping} before it was answered inline).
+     */
     record Result(double spindleP50Us, double spindleP99Us, double rawP50Us, double rawP99Us, double handoffP50Us,
             double handoffP99Us, int samples) {
     }

@@ -2,6 +2,7 @@ package dev.spindle.protocol.mqtt;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +34,36 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  *     Paho keeps none. {@link #subscribe} records the filter; each connect subscribes all again
  *     before {@link ConnectionListener#connected} is told.</li>
  * <li>TCP_NODELAY on the socket ({@link NoDelaySocketFactory}), max in-flight raised.</li>
- * <li>No work on Paho's threads. Paho deadlocks when a callback publishes or subscribes (its
- *     issues #310, #985) and drops the connection when a callback throws. So its callbacks only
- *     put the message into a bounded queue (full: the message is dropped and counted, or with
- *     {@link LinkConfig.Builder#backpressure} Paho waits for room) or signal
- *     the connection thread; a worker thread takes messages from the queue and calls the
+ * <li>Handlers off Paho's threads by default. Paho deadlocks when a callback waits for an
+ *     acknowledgement (its issues #310, #985: it completes QoS 1/2 tokens and delivers the next
+ *     message on the same callback thread, so {@link #publish} or {@link #subscribe} there waits
+ *     for itself) and drops the connection when a callback throws. So its callbacks put the
+ *     message into a bounded queue (full: the message is dropped and counted, or with
+ *     {@link LinkConfig.Builder#backpressure} Paho waits for room) or signal the connection
+ *     thread; a worker thread takes messages from the queue and calls the
  *     {@link MessageHandler}s, and the connection thread calls the {@link ConnectionListener}s.
- *     Both may publish.</li>
+ *     Both may publish and subscribe.</li>
+ * <li>Inline handling where it pays: a hand-off to the worker costs a thread wake-up (tens of
+ *     microseconds, more on a loaded machine), a large part of a command round trip.
+ *     {@link #subscribeInline} handlers run on Paho's receiving thread; {@link #subscribeInlineFirst}
+ *     ones try there first and pass what they cannot do quickly to the worker.</li>
+ * </ul>
+ *
+ * <h2>What an inline handler may do (it runs on Paho's callback thread)</h2>
+ * <ul>
+ * <li>Return quickly and never wait: no {@link #publish} (it waits for the PUBACK that this very
+ *     thread would have to process), no subscribe, no sleeping, no lock that another thread may
+ *     hold while it waits for the broker (e.g. around a {@link #publish}). Short bounded work
+ *     (parsing, a small file write) only delays the next message.</li>
+ * <li>{@link #publishNoWait}: safe. Paho's {@code publish} only puts the message into its
+ *     sender's queue and returns (it never waits; {@code ClientState.send} in Paho 1.2.5); the
+ *     PUBACK is handled later by this thread without anyone waiting for it. When Paho's window
+ *     of unacknowledged messages ({@link LinkConfig.Builder#maxInflight}) is full, Paho refuses at
+ *     once (reason 32202, "too many publishes in progress") instead of waiting, and when not
+ *     connected it refuses too: both come as a {@link LinkException}, after which the handler
+ *     should leave the work to the worker (an {@link InlineHandler} returns false).</li>
+ * <li>Never throw: an exception is logged; under {@link #subscribeInlineFirst} the message then
+ *     goes to the worker handler.</li>
  * </ul>
  *
  * <h2>Connection loop (the connection thread)</h2>
@@ -62,7 +86,7 @@ public final class Link implements AutoCloseable {
 
     private final LinkConfig config;
     private final MqttAsyncClient client;
-    private final BlockingQueue<Inbound> inbound;
+    private final BlockingQueue<Delivery> inbound;
     private final AtomicLong dropped = new AtomicLong();
     private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -80,16 +104,21 @@ public final class Link implements AutoCloseable {
     private java.lang.Thread worker; // guarded by lock (written once in start)
 
     /**
+     * @param first  runs on Paho's thread first (null: none); true from it means handled
+     * @param worker runs on the worker thread for what {@code first} did not handle (null: none)
      * @param parts  the filter split at '/', without a $share prefix (split once, not per message)
-     * @param inline the handler runs on Paho's thread ({@link #subscribeInline})
      */
-    private record Subscription(String filter, int qos, MessageHandler handler, String[] parts, boolean inline) {
-        Subscription(String filter, int qos, MessageHandler handler, boolean inline) {
-            this(filter, qos, handler, Filters.unshared(filter).split("/", -1), inline);
+    private record Subscription(String filter, int qos, InlineHandler first, MessageHandler worker, String[] parts) {
+        Subscription(String filter, int qos, InlineHandler first, MessageHandler worker) {
+            this(filter, qos, first, worker, Filters.unshared(filter).split("/", -1));
         }
     }
 
-    private static final Inbound STOP = new Inbound("", new byte[0], 0, false, false);
+    /** A message for the worker, with the subscriptions (matched on arrival) whose worker handlers get it. */
+    private record Delivery(Inbound message, Subscription[] targets) {
+    }
+
+    private static final Delivery STOP = new Delivery(new Inbound("", new byte[0], 0, false, false), new Subscription[0]);
 
     public Link(LinkConfig config) {
         this.config = config;
@@ -123,17 +152,30 @@ public final class Link implements AutoCloseable {
      *                       stays recorded and is tried again at the next connect)
      */
     public void subscribe(String filter, int qos, MessageHandler handler) throws LinkException {
-        subscribe(new Subscription(filter, qos, handler, false));
+        subscribe(new Subscription(filter, qos, null, handler));
     }
 
     /**
      * Like {@link #subscribe}, but {@code handler} runs on Paho's receiving thread, saving the
-     * hand-off to the worker (a thread wake-up, tens of microseconds, more on a loaded machine).
-     * Only for handlers that return at once and never block, publish, subscribe or throw: {@link Rpc}
-     * completing a waiting call with its reply.
+     * hand-off to the worker. Only for handlers that keep the rules of the class comment ("What
+     * an inline handler may do"): {@link Rpc} completing a waiting call with its reply.
      */
     public void subscribeInline(String filter, int qos, MessageHandler handler) throws LinkException {
-        subscribe(new Subscription(filter, qos, handler, true));
+        subscribe(new Subscription(filter, qos, m -> {
+            handler.handle(m);
+            return true;
+        }, null));
+    }
+
+    /**
+     * Both at once: {@code first} runs on Paho's receiving thread (keeping the rules of the class
+     * comment) and handles what it can there; what it declines (returns false, or throws) goes
+     * through the queue to {@code handler} on the worker, as with {@link #subscribe}. The board
+     * agent answers quick commands inline and runs the others on the worker.
+     */
+    public void subscribeInlineFirst(String filter, int qos, InlineHandler first, MessageHandler handler)
+            throws LinkException {
+        subscribe(new Subscription(filter, qos, first, handler));
     }
 
     private void subscribe(Subscription sub) throws LinkException {
@@ -225,10 +267,13 @@ public final class Link implements AutoCloseable {
 
     /**
      * Hands a message to Paho and returns without waiting for the broker's acknowledgement (for
-     * a sender that repeats unanswered messages anyway, like {@link Rpc}). A failure after the
-     * hand-off is not reported.
+     * a sender that repeats unanswered messages anyway, like {@link Rpc}, or keeps what it sent,
+     * like the agent's reply cache). A failure after the hand-off is not reported. Never waits,
+     * so inline handlers may call it (see the class comment).
      *
-     * @throws LinkException when not connected, or Paho refused the message (e.g. too many in flight)
+     * @throws LinkException at once when not connected, or Paho refused the message (e.g. its
+     *                       window of {@link LinkConfig.Builder#maxInflight} unacknowledged
+     *                       messages is full: Paho reason 32202)
      */
     public void publishNoWait(String topic, byte[] payload, int qos, boolean retained) throws LinkException {
         if (!isConnected()) {
@@ -498,29 +543,42 @@ public final class Link implements AutoCloseable {
 
     private void workerLoop() {
         while (true) {
-            Inbound m;
+            Delivery d;
             try {
-                m = inbound.take();
+                d = inbound.take();
             } catch (InterruptedException e) {
                 return;
             }
-            if (m == STOP) {
+            if (d == STOP) {
                 return;
             }
-            String[] topic = m.topic().split("/", -1);
-            for (Subscription s : snapshot) {
-                if (!s.inline() && Filters.matches(s.parts(), topic)) {
-                    try {
-                        s.handler().handle(m);
-                    } catch (Exception | LinkageError e) {
-                        LOG.log(Level.WARNING, "handler for " + s.filter() + " failed on " + m.topic() + ": " + e, e);
-                    }
+            Subscription[] current = snapshot;
+            for (Subscription s : d.targets()) {
+                if (!contains(current, s)) {
+                    continue; // unsubscribed (or replaced) since the message arrived
+                }
+                try {
+                    s.worker().handle(d.message());
+                } catch (Exception | LinkageError e) {
+                    LOG.log(Level.WARNING, "handler for " + s.filter() + " failed on " + d.message().topic() + ": " + e, e);
                 }
             }
         }
     }
 
-    /** Paho's callback: only enqueues or signals; never blocks, never throws. */
+    private static boolean contains(Subscription[] subs, Subscription s) {
+        for (Subscription x : subs) {
+            if (x == s) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Paho's callback: runs the inline handlers, enqueues the rest or signals; never throws, and
+     * waits only with {@link LinkConfig.Builder#backpressure}.
+     */
     private final class PahoCallback implements MqttCallbackExtended {
         @Override
         public void connectionLost(Throwable cause) {
@@ -535,42 +593,52 @@ public final class Link implements AutoCloseable {
         public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
             Inbound m = new Inbound(topic, message.getPayload(), message.getQos(), message.isRetained(),
                     message.isDuplicate());
-            boolean queued = false;
-            String[] parts = null;
-            for (Subscription s : snapshot) {
-                if (parts == null) {
-                    parts = topic.split("/", -1);
+            Subscription[] subs = snapshot;
+            Subscription[] targets = null; // usually one: allocated at its size, grown for more
+            String[] parts = topic.split("/", -1);
+            for (Subscription s : subs) {
+                if (!Filters.matches(s.parts(), parts) || (s.first() != null && handledInline(s, m))) {
+                    continue;
                 }
-                if (Filters.matches(s.parts(), parts)) {
-                    if (!s.inline()) {
-                        queued = true;
+                if (s.worker() != null) {
+                    if (targets == null) {
+                        targets = new Subscription[] {s};
                     } else {
-                        try {
-                            s.handler().handle(m);
-                        } catch (Exception | LinkageError e) {
-                            LOG.log(Level.WARNING, "inline handler for " + s.filter() + " failed on " + topic + ": " + e, e);
-                        }
+                        targets = Arrays.copyOf(targets, targets.length + 1);
+                        targets[targets.length - 1] = s;
                     }
                 }
             }
-            if (!queued) {
+            if (targets == null) {
                 return;
             }
+            Delivery d = new Delivery(m, targets);
             if (config.backpressure) {
                 // waits for the worker (config.backpressure: the handlers never wait for Paho)
-                while (!inbound.offer(m, 100, TimeUnit.MILLISECONDS)) {
+                while (!inbound.offer(d, 100, TimeUnit.MILLISECONDS)) {
                     if (!isRunning()) {
                         return;
                     }
                 }
                 return;
             }
-            if (!inbound.offer(m)) {
-                long n = dropped.incrementAndGet();
-                if (n == 1 || n % 1000 == 0) {
+            if (!inbound.offer(d)) {
+                long k = dropped.incrementAndGet();
+                if (k == 1 || k % 1000 == 0) {
                     LOG.log(Level.WARNING, config.clientId + ": inbound queue full (" + config.queueCapacity
-                            + "), " + n + " messages dropped so far; the handlers are too slow");
+                            + "), " + k + " messages dropped so far; the handlers are too slow");
                 }
+            }
+        }
+
+        /** @return true when {@code s}'s inline handler handled {@code m}; an exception counts as not handled */
+        private boolean handledInline(Subscription s, Inbound m) {
+            try {
+                return s.first().tryHandle(m);
+            } catch (Exception | LinkageError e) {
+                LOG.log(Level.WARNING, "inline handler for " + s.filter() + " failed on " + m.topic() + ": " + e
+                        + (s.worker() != null ? "; passed to the worker" : ""), e);
+                return false;
             }
         }
 

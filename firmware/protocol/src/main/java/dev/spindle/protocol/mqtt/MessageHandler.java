@@ -1,8 +1,10 @@
 package dev.spindle.protocol.mqtt;
 
 /**
- * Handles messages of one subscription. Runs on the link's worker thread, never on Paho's, so
- * it may publish and subscribe. An exception it throws is logged and the next message handled.
+ * Handles messages of one subscription. Runs on the link's worker thread (so it may publish and
+ * subscribe), except under {@link Link#subscribeInline}, where it runs on Paho's receiving thread
+ * and must keep the rules in {@link Link}'s class comment. An exception it throws is logged and
+ * the next message handled.
  */
 @FunctionalInterface
 public interface MessageHandler {

@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * is sent again with the same id (the board answers a repeated id from its reply cache, so a
  * command never runs twice).
  *
- * <p>Thread-safe. Never call {@link #call} from one of the link's handlers: the reply is handled
- * by the same worker thread, so it would wait for itself.
+ * <p>Thread-safe. Replies are taken on Paho's receiving thread ({@link Link#subscribeInline}), so
+ * {@link #call} works from any thread but that one: never call it from an inline handler, which
+ * would wait for itself.
  */
 public final class Rpc {
     private final Link link;
