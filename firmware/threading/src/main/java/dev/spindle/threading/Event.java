@@ -29,21 +29,14 @@ public class Event extends Sync {
 
     /** Sets the flag and wakes every waiting thread. */
     public void set() {
-        Waiter first = null;
-        Waiter last = null;
+        Waiter[] toWake;
         synchronized (this) {
             flag = true;
             // Every waiter present at the set is granted here, highest priority first, and woken
             // in that order once the monitor is left.
-            for (Waiter w; (w = handOff()) != null; last = w) {
-                if (last == null) {
-                    first = w;
-                } else {
-                    last.wakeNext = w;
-                }
-            }
+            toWake = handOffAll();
         }
-        Waiter.wakeAll(first);
+        Waiter.wakeAll(toWake);
     }
 
     /** Resets the flag: later {@code await} calls wait again. */

@@ -119,7 +119,6 @@ public class Lock extends Acquirable implements AutoCloseable {
                 piWaiters = new Vector(2);
             }
             piWaiters.addElement(w.record);
-            w.record.blockedOn = this;
             Scheduler.recompute(piHolder);
         }
     }
@@ -128,8 +127,7 @@ public class Lock extends Acquirable implements AutoCloseable {
     final void cancelled(Waiter w) {
         synchronized (Scheduler.LOCK) {
             Scheduler.endWaitLocked(w.record);
-            piWaiters.removeElement(w.record);
-            w.record.blockedOn = null;
+            Scheduler.removeSame(piWaiters, w.record);
             ThreadRecord holder = piHolder;
             if (piWaiters.isEmpty()) {
                 holder.removeBoosting(this);
@@ -144,8 +142,7 @@ public class Lock extends Acquirable implements AutoCloseable {
         owner = w.thread;
         synchronized (Scheduler.LOCK) {
             Scheduler.endWaitLocked(w.record);
-            piWaiters.removeElement(w.record);
-            w.record.blockedOn = null;
+            Scheduler.removeSame(piWaiters, w.record);
             ThreadRecord previous = piHolder;
             previous.removeBoosting(this);
             if (piWaiters.isEmpty()) {

@@ -8,10 +8,13 @@ package dev.spindle.threading;
  * <li>Under this object's monitor: if nobody is queued and {@link #tryTake} succeeds, return at
  *     once (the fast path: one monitor enter, no allocation, no global lock). A {@code 0} timeout
  *     stops here.</li>
- * <li>Outside the monitor, look up the caller's registry record (the global
- *     {@link Scheduler#LOCK}), then, under the monitor again, try once more and otherwise append a
- *     {@link Waiter} for the caller to the queue. Registry work stays out of this monitor where it
- *     can, so releasers and waiters hold it only briefly.</li>
+ * <li>Outside the monitor, find the caller's registry record (for a thread Spindle started,
+ *     through its carrier, without any lock) and mark it waiting (the global
+ *     {@link Scheduler#LOCK}, where the primitive allows it outside this monitor), then, under the
+ *     monitor again, try once more and otherwise append the caller's {@link Waiter} (one per
+ *     thread, reused by every wait: no allocation per wait, and its monitor stays inflated) to the
+ *     queue. Registry work stays out of this monitor where it can, so releasers and waiters hold
+ *     it only briefly.</li>
  * <li>Outside every monitor, wait on the waiter's own monitor until a releaser grants it, the time
  *     is up or the thread is interrupted.</li>
  * <li>A releaser picks the highest-priority, earliest waiter, removes it and passes the resource
@@ -94,8 +97,11 @@ abstract class Sync extends Primitive {
         }
         boolean timed = timeoutMs > 0;
         boolean early = registryOutside();
-        // Registry row looked up and, where allowed, marked waiting in one global-lock section.
-        Waiter w = new Waiter(me, early ? Scheduler.currentWaiting(this, timed) : Scheduler.current());
+        ThreadRecord r = Scheduler.current(me);
+        if (early) {
+            Scheduler.beginWait(r, this, timed);
+        }
+        Waiter w = r.waiter(me);
         synchronized (this) {
             if (isEmpty() && tryTake(me)) {
                 if (early) {
@@ -164,5 +170,26 @@ abstract class Sync extends Primitive {
             w.markGranted();
         }
         return w;
+    }
+
+    /**
+     * Marks every waiter granted, highest priority first; called under this monitor by releasers
+     * that open for all ({@link Event#set()}, the end of a thread), who must
+     * {@link Waiter#wakeAll(Waiter[]) wake} the returned nodes after leaving the monitor. The
+     * nodes are collected in a new array rather than chained through the nodes themselves: a
+     * granted node may be reused by its thread for its next wait before the releaser wakes it.
+     *
+     * @return the granted nodes in grant order, or null when nobody waited
+     */
+    final Waiter[] handOffAll() {
+        int n = queued();
+        if (n == 0) {
+            return null;
+        }
+        Waiter[] granted = new Waiter[n];
+        for (int i = 0; i < n; i++) {
+            granted[i] = handOff();
+        }
+        return granted;
     }
 }

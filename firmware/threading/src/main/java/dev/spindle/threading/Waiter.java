@@ -9,8 +9,10 @@ package dev.spindle.threading;
  * already saw the grant (spurious wake-up, timed wait ending) finds nobody waiting: harmless.
  *
  * <p>Fields: {@link #prev}/{@link #next} and {@link #inCondition} are guarded by the monitor of the
- * primitive whose queue holds the node; {@link #wakeNext} belongs to the releaser between
- * {@code markGranted} and {@code wake}; {@link #state} is guarded by this node's own monitor. A
+ * primitive whose queue holds the node; {@link #state} is guarded by this node's own monitor.
+ * Each thread has one node ({@link ThreadRecord#waiter}), reused by all its waits: a thread waits
+ * on one primitive at a time, and a node leaves its queue (granted, cancelled or moved by a
+ * signal) before its thread can wait again, so it is never in two queues. A
  * thread that holds a primitive's monitor may lock a node; a thread that holds a node's monitor
  * never locks anything else.
  */
@@ -29,8 +31,6 @@ final class Waiter {
 
     Waiter prev; // guarded by the owning primitive
     Waiter next; // guarded by the owning primitive
-    /** The next node a releaser will wake (Event.set grants several before waking them). */
-    Waiter wakeNext;
     /** True while the node sits in a Condition's queue rather than its lock's (guarded by the Condition). */
     boolean inCondition;
 
@@ -57,14 +57,21 @@ final class Waiter {
         notify();
     }
 
-    /** Wakes {@code first} and every node chained behind it through {@link #wakeNext}. */
-    static void wakeAll(Waiter first) {
-        for (Waiter w = first; w != null;) {
-            Waiter next = w.wakeNext;
-            w.wakeNext = null;
-            w.wake();
-            w = next;
+    /** Wakes every node of {@code granted} (null: none), in order. */
+    static void wakeAll(Waiter[] granted) {
+        for (int i = 0; granted != null && i < granted.length; i++) {
+            granted[i].wake();
         }
+    }
+
+    /**
+     * Makes a node waiting again for its thread's next wait; called by that thread, while the node
+     * is in no queue. A late {@link #wake()} from the previous grant may still arrive: the park
+     * loop takes it for a spurious wake-up and waits on.
+     */
+    synchronized void reset() {
+        state = WAITING;
+        interruption = null;
     }
 
     /**
