@@ -101,11 +101,11 @@ public class Condition extends Primitive implements AutoCloseable {
         Timeouts.checkMillis(timeoutMs);
         checkHeld("wait");
         java.lang.Thread me = java.lang.Thread.currentThread();
-        Waiter w = Scheduler.current(me).waiter(me);
+        Waiter w = Scheduler.current(me).waiter(me, null, false);
         synchronized (this) {
             w.inCondition = true;
             add(w);
-            Scheduler.beginWait(w.record, this, timeoutMs != Timeouts.FOREVER);
+            w.beginWait(this, timeoutMs != Timeouts.FOREVER);
         }
         lock.release();
         int outcome = w.park(timeoutMs);
@@ -118,7 +118,7 @@ public class Condition extends Primitive implements AutoCloseable {
             if (!signalled) {
                 remove(w);
                 w.inCondition = false;
-                Scheduler.endWait(w.record);
+                w.endWait();
             }
         }
         if (signalled) {

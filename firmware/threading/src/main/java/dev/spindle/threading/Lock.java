@@ -110,7 +110,7 @@ public class Lock extends Acquirable implements AutoCloseable {
     @Override
     final void enqueued(Waiter w, boolean timed) {
         synchronized (Scheduler.LOCK) {
-            Scheduler.beginWaitLocked(w.record, this, timed);
+            w.beginWait(this, timed);
             if (piHolder == null) {
                 piHolder = Scheduler.recordOf(owner);
                 piHolder.addBoosting(this);
@@ -126,7 +126,6 @@ public class Lock extends Acquirable implements AutoCloseable {
     @Override
     final void cancelled(Waiter w) {
         synchronized (Scheduler.LOCK) {
-            Scheduler.endWaitLocked(w.record);
             Scheduler.removeSame(piWaiters, w.record);
             ThreadRecord holder = piHolder;
             if (piWaiters.isEmpty()) {
@@ -141,7 +140,7 @@ public class Lock extends Acquirable implements AutoCloseable {
     final void granted(Waiter w) {
         owner = w.thread;
         synchronized (Scheduler.LOCK) {
-            Scheduler.endWaitLocked(w.record);
+            w.endWait(); // no longer an edge of the wait-for graph for the recomputes below
             Scheduler.removeSame(piWaiters, w.record);
             ThreadRecord previous = piHolder;
             previous.removeBoosting(this);
@@ -180,7 +179,6 @@ public class Lock extends Acquirable implements AutoCloseable {
             if (!locked) {
                 locked = true;
                 owner = w.thread;
-                Scheduler.endWait(w.record);
                 w.markGranted();
                 return true;
             }

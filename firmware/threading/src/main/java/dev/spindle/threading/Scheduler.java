@@ -41,6 +41,13 @@ final class Scheduler {
     /** Spindle's threads from start until joined or pushed out of the history, in start order. */
     private static final Vector table = new Vector(); // guarded by LOCK
     private static int terminatedInTable; // guarded by LOCK
+    /**
+     * The record {@link #current(java.lang.Thread)} last looked up in {@link #running}, so that
+     * the one foreign thread that usually uses Spindle (main) finds its record without the lock.
+     * A record's thread never changes once it is in the map (a stale entry names a thread that
+     * no longer runs, and so never asks).
+     */
+    private static volatile ThreadRecord lastForeign;
     private static int foreignCount; // guarded by LOCK
     private static final Vector listeners = new Vector(); // guarded by LOCK
 
@@ -68,9 +75,15 @@ final class Scheduler {
         if (me instanceof Carrier) {
             return ((Carrier) me).record();
         }
-        synchronized (LOCK) {
-            return recordOf(me);
+        ThreadRecord last = lastForeign;
+        if (last != null && last.thread == me) {
+            return last;
         }
+        synchronized (LOCK) {
+            last = recordOf(me);
+        }
+        lastForeign = last;
+        return last;
     }
 
     /** Caller holds LOCK. */
@@ -137,7 +150,6 @@ final class Scheduler {
     static ThreadInfo terminated(ThreadRecord r) {
         synchronized (LOCK) {
             r.state = ThreadInfo.TERMINATED;
-            r.waitingOn = null;
             running.remove(r.thread);
             if (!r.joined) {
                 terminatedInTable++;
@@ -178,36 +190,6 @@ final class Scheduler {
         synchronized (LOCK) {
             return r.snapshot();
         }
-    }
-
-    // ---- waits -------------------------------------------------------------------------------
-
-    /** Marks {@code r} as waiting on {@code on} (callers may hold the primitive's monitor). */
-    static void beginWait(ThreadRecord r, Primitive on, boolean timed) {
-        synchronized (LOCK) {
-            beginWaitLocked(r, on, timed);
-        }
-    }
-
-    static void beginWaitLocked(ThreadRecord r, Primitive on, boolean timed) {
-        r.state = (byte) (timed ? ThreadInfo.TIMED_WAITING : ThreadInfo.WAITING);
-        r.waitingOn = on;
-        r.waitingSince = System.currentTimeMillis();
-    }
-
-    /** Marks {@code r} as running again. */
-    static void endWait(ThreadRecord r) {
-        synchronized (LOCK) {
-            endWaitLocked(r);
-        }
-    }
-
-    static void endWaitLocked(ThreadRecord r) {
-        if (r.state != ThreadInfo.TERMINATED) {
-            r.state = ThreadInfo.RUNNABLE;
-        }
-        r.waitingOn = null;
-        r.waitingSince = 0L;
     }
 
     // ---- priority inheritance ----------------------------------------------------------------

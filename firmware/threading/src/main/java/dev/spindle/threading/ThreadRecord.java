@@ -4,7 +4,8 @@ import java.util.Vector;
 
 /**
  * What the scheduler knows about one thread: the registry row, the priority-inheritance state,
- * the gate that {@link Thread#join} waits at, and the thread's one reusable wait node. For a
+ * the gate that {@link Thread#join} waits at, and the thread's one reusable wait node (which holds
+ * what the thread waits on and since when, see {@link Waiter}). For a
  * thread Spindle started, this object <em>is</em> the Spindle {@link Thread} (a subclass), so a
  * registered thread costs one object on top of its {@code java.lang.Thread}; threads Spindle did
  * not start (such as main) get a plain record when first met in a wait.
@@ -26,7 +27,7 @@ import java.util.Vector;
  * thread this record describes.
  *
  * <p>Small values (priorities 1..10, the state 0..4) are bytes, and the Lock a thread is queued
- * on is not stored apart from {@link #waitingOn} (see {@link #blockedOn()}): the record is what a
+ * on is not stored apart from what its node waits on (see {@link #blockedOn()}): the record is what a
  * registered thread costs beyond its {@code java.lang.Thread}.
  */
 class ThreadRecord extends Sync {
@@ -47,11 +48,9 @@ class ThreadRecord extends Sync {
     byte base;
     /** The Java priority the thread runs at when it inherits nothing (its own, for foreign threads). */
     byte javaBase;
+    /** New, runnable or terminated; the registry shows a runnable thread whose node waits as waiting. */
     byte state = ThreadInfo.NEW;
     boolean joined;
-    /** The primitive waited on, or null. */
-    Primitive waitingOn;
-    long waitingSince;
     /** The Locks this thread holds that have waiters: the sources of its inherited priority; null until the first. */
     Vector boosting;
     int stackSize;
@@ -61,8 +60,12 @@ class ThreadRecord extends Sync {
     /** Guarded by this: the thread has ended; the join gate is open. */
     private boolean ended;
 
-    /** The thread's wait node, made at its first wait and reused by every later one. */
-    private Waiter waiter;
+    /**
+     * The thread's wait node, made at its first wait and reused by every later one; it also holds
+     * what the thread waits on. Written only by the thread this record describes; volatile so
+     * that the registry can read the row through it.
+     */
+    private volatile Waiter waiter;
 
     ThreadRecord(long ident, String name, int base, boolean library) {
         super(EVENT);
@@ -75,11 +78,14 @@ class ThreadRecord extends Sync {
 
     /**
      * @return the Lock this thread is queued on (an edge of the wait-for graph), or null. Only
-     *         a Lock wait records a Lock in {@link #waitingOn}, so no second field is needed.
-     *         Caller holds {@link Scheduler#LOCK}.
+     *         a Lock wait records a Lock as the primitive waited on, and it does so under
+     *         {@link Scheduler#LOCK} together with the Lock's inheritance state, so no second
+     *         field is needed. Caller holds {@link Scheduler#LOCK}.
      */
     final Lock blockedOn() {
-        return waitingOn instanceof Lock ? (Lock) waitingOn : null;
+        Waiter w = waiter;
+        Primitive on = w == null ? null : w.waitingOn();
+        return on instanceof Lock ? (Lock) on : null;
     }
 
     /**
@@ -87,14 +93,13 @@ class ThreadRecord extends Sync {
      * describes; a thread waits on one primitive at a time, and its node is in no queue between
      * two waits (granted, cancelled and signalled nodes have all left their queues).
      */
-    final Waiter waiter(java.lang.Thread me) {
+    final Waiter waiter(java.lang.Thread me, Primitive on, boolean timed) {
         Waiter w = waiter;
         if (w == null) {
             w = new Waiter(me, this);
             waiter = w;
-        } else {
-            w.reset();
         }
+        w.reset(on, timed);
         return w;
     }
 
@@ -113,8 +118,12 @@ class ThreadRecord extends Sync {
 
     /** Copy for the thread table; called under {@link Scheduler#LOCK}. */
     final ThreadInfo snapshot() {
-        return new ThreadInfo(ident, name, base, effective, state,
-                waitingOn == null ? null : waitingOn.describe(), waitingOn == null ? 0L : waitingSince,
+        Waiter w = waiter;
+        return w == null ? snapshot(state, null, 0L) : w.snapshot(this);
+    }
+
+    final ThreadInfo snapshot(int shownState, String waitingOn, long waitingSince) {
+        return new ThreadInfo(ident, name, base, effective, shownState, waitingOn, waitingSince,
                 stackSize, exception, library);
     }
 

@@ -37,6 +37,11 @@ final class Waiter {
     private int state = WAITING; // guarded by this
     private InterruptedException interruption; // written and read only by the waiting thread
 
+    /** The thread's registry row while it waits (guarded by this): the primitive waited on, or null. */
+    private Primitive waitingOn;
+    private long waitingSince; // guarded by this
+    private boolean timed; // guarded by this
+
     Waiter(java.lang.Thread thread, ThreadRecord record) {
         this.thread = thread;
         this.record = record;
@@ -47,9 +52,13 @@ final class Waiter {
         return record.effective;
     }
 
-    /** Hands the resource over without waking the thread yet (under the primitive's monitor). */
+    /**
+     * Hands the resource over without waking the thread yet (under the primitive's monitor); the
+     * thread no longer waits, in the registry too.
+     */
     synchronized void markGranted() {
         state = GRANTED;
+        waitingOn = null;
     }
 
     /** Wakes the thread of a node marked granted (after leaving the primitive's monitor). */
@@ -69,9 +78,49 @@ final class Waiter {
      * is in no queue. A late {@link #wake()} from the previous grant may still arrive: the park
      * loop takes it for a spurious wake-up and waits on.
      */
-    synchronized void reset() {
+    synchronized void reset(Primitive on, boolean timed) {
         state = WAITING;
         interruption = null;
+        row(on, timed);
+    }
+
+    /** The registry row: the thread waits on {@code on} from now on. */
+    synchronized void beginWait(Primitive on, boolean timed) {
+        row(on, timed);
+    }
+
+    /** The registry row: the thread waits no more. */
+    synchronized void endWait() {
+        waitingOn = null;
+    }
+
+    private void row(Primitive on, boolean timed) {
+        waitingOn = on;
+        if (on != null) {
+            this.timed = timed;
+            waitingSince = System.currentTimeMillis();
+        }
+    }
+
+    /** @return the primitive the thread waits on now, or null */
+    synchronized Primitive waitingOn() {
+        return waitingOn;
+    }
+
+    /**
+     * @return a consistent copy of the registry row for {@code r}, whose node this is: its state
+     *         ({@code r.state} turned into waiting or timed waiting while the node waits), what
+     *         it waits on, since when
+     */
+    synchronized ThreadInfo snapshot(ThreadRecord r) {
+        int state = r.state;
+        if (waitingOn == null) {
+            return r.snapshot(state, null, 0L);
+        }
+        if (state == ThreadInfo.RUNNABLE) {
+            state = timed ? ThreadInfo.TIMED_WAITING : ThreadInfo.WAITING;
+        }
+        return r.snapshot(state, waitingOn.describe(), waitingSince);
     }
 
     /**
@@ -85,6 +134,7 @@ final class Waiter {
             return true;
         }
         state = CANCELLED;
+        waitingOn = null;
         return false;
     }
 
