@@ -30,6 +30,7 @@ final class Scheduler {
     static final int HISTORY = 64;
     private static final int MAX_CHAIN = 64;
     private static final int FOREIGN_PURGE_AT = 32;
+    private static final int FOREIGN_FAST = 8;
 
     private static long nextIdent = 1; // guarded by LOCK
     /**
@@ -42,12 +43,13 @@ final class Scheduler {
     private static final Vector table = new Vector(); // guarded by LOCK
     private static int terminatedInTable; // guarded by LOCK
     /**
-     * The record {@link #current(java.lang.Thread)} last looked up in {@link #running}, so that
-     * the one foreign thread that usually uses Spindle (main) finds its record without the lock.
-     * A record's thread never changes once it is in the map (a stale entry names a thread that
-     * no longer runs, and so never asks).
+     * The records of the first {@value #FOREIGN_FAST} foreign threads in {@link #running}, an array
+     * replaced as a whole under LOCK (copy on write), so that the few foreign threads that use
+     * Spindle (main, a test runner's threads) find their record without the lock. A record's
+     * thread never changes once it is in the map; an entry for a thread that ended is never
+     * matched again and goes at the next purge.
      */
-    private static volatile ThreadRecord lastForeign;
+    private static volatile ThreadRecord[] foreignFast = new ThreadRecord[0];
     private static int foreignCount; // guarded by LOCK
     private static final Vector listeners = new Vector(); // guarded by LOCK
 
@@ -75,15 +77,15 @@ final class Scheduler {
         if (me instanceof Carrier) {
             return ((Carrier) me).record();
         }
-        ThreadRecord last = lastForeign;
-        if (last != null && last.thread == me) {
-            return last;
+        ThreadRecord[] fast = foreignFast;
+        for (int i = 0; i < fast.length; i++) {
+            if (fast[i].thread == me) {
+                return fast[i];
+            }
         }
         synchronized (LOCK) {
-            last = recordOf(me);
+            return recordOf(me);
         }
-        lastForeign = last;
-        return last;
     }
 
     /** Caller holds LOCK. */
@@ -101,6 +103,13 @@ final class Scheduler {
             r.javaBase = (byte) t.getPriority();
             r.state = ThreadInfo.RUNNABLE;
             running.put(t, r);
+            ThreadRecord[] fast = foreignFast;
+            if (fast.length < FOREIGN_FAST) {
+                ThreadRecord[] more = new ThreadRecord[fast.length + 1];
+                System.arraycopy(fast, 0, more, 0, fast.length);
+                more[fast.length] = r;
+                foreignFast = more;
+            }
         }
         return r;
     }
@@ -118,6 +127,16 @@ final class Scheduler {
             running.remove(dead.elementAt(i));
         }
         foreignCount -= dead.size();
+        Vector alive = new Vector();
+        for (Enumeration e = running.elements(); e.hasMoreElements() && alive.size() < FOREIGN_FAST;) {
+            ThreadRecord r = (ThreadRecord) e.nextElement();
+            if (!r.library) {
+                alive.addElement(r);
+            }
+        }
+        ThreadRecord[] fast = new ThreadRecord[alive.size()];
+        alive.copyInto(fast);
+        foreignFast = fast;
     }
 
     // ---- thread life cycle -------------------------------------------------------------------
