@@ -18,8 +18,9 @@ import org.openjdk.jol.info.GraphLayout;
  * {@link GraphLayout}, against its JDK peer. Threads: the heap a started, registered Spindle
  * thread costs, as the drop in used heap (after full GCs) over {@code n} threads parked on a
  * latch, against the same for plain {@link java.lang.Thread}s; a Spindle thread is carried by a
- * {@code java.lang.Thread}, so the difference is the registry row, the join event and the
- * Spindle object. Native stacks are outside the heap and left out of both.
+ * {@code java.lang.Thread}, so the difference is the Spindle {@code Thread} object (which is also
+ * its registry row and join gate), the carrier's link to it and the registry table's slot. Native
+ * stacks are outside the heap and left out of both.
  */
 final class MemoryHarness {
     private MemoryHarness() {
