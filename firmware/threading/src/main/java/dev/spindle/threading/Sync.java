@@ -164,7 +164,8 @@ abstract class Sync extends Primitive {
      * nodes are collected in a new array rather than chained through the nodes themselves: a
      * granted node may be reused by its thread for its next wait before the releaser wakes it.
      *
-     * @return the granted nodes in grant order, or null when nobody waited
+     * @return the granted nodes in grant order, or null when nobody waited (callers that expect
+     *         one waiter use {@link #handOff()} when {@link #oneQueued()}, which allocates nothing)
      */
     final Waiter[] handOffAll() {
         int n = queued();
