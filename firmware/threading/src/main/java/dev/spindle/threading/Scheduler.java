@@ -8,12 +8,16 @@ import java.util.Vector;
  * The scheduler shim's shared state: the thread registry and priority inheritance.
  *
  * <h2>Locking</h2>
- * One global monitor, {@link #LOCK}, guards the registry, every {@link ThreadRecord}'s fields and
- * the inheritance fields of every {@link Lock} ({@code piHolder}, {@code piWaiters}). It is taken
- * only on slow paths (a thread that must wait, a release that has waiters, start and end of a
- * thread), never on an uncontended acquire or release. Lock order, always in this direction:
- * {@code Condition} monitor, then primitive monitor, then {@code LOCK}, then a {@link Waiter}'s
- * monitor. Nothing calls user code while holding {@code LOCK}.
+ * One global monitor, {@link #LOCK}, guards the registry, the {@link ThreadRecord} fields its
+ * class comment names, and the inheritance fields of every {@link Lock} ({@code piHolder},
+ * {@code piWaiters}). It is taken only on slow paths: a wait on a Lock and the hand-off of a Lock
+ * with waiters (priority inheritance), the start and end of a thread, a foreign thread's first
+ * look-up; never on an uncontended acquire or release, and not for waits on other primitives,
+ * whose registry row (what a thread waits on, since when) its {@link Waiter} holds under its own
+ * monitor. A Spindle thread finds its record through its {@link Carrier} without this lock.
+ * Lock order, always in this direction: {@code Condition} monitor, then primitive monitor (a
+ * thread's join gate is one), then {@code LOCK}, then a {@link Waiter}'s monitor. Nothing calls
+ * user code while holding {@code LOCK}.
  *
  * <h2>Priority inheritance</h2>
  * A thread's effective priority is the highest of its base priority and the effective priorities
