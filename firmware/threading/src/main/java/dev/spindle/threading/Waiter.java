@@ -6,7 +6,8 @@ package dev.spindle.threading;
  * granted under the primitive's monitor, then {@link #wake() wake} it after leaving that monitor,
  * so the woken thread never runs into a monitor its releaser still holds. A release wakes exactly
  * the chosen thread (no {@code notifyAll} herd, no barging). A wake that comes after the waiter
- * already saw the grant (spurious wake-up, timed wait ending) finds nobody waiting: harmless.
+ * already saw the grant (spurious wake-up, timed wait ending) finds nobody waiting, or wakes the
+ * thread's next wait on the same node, whose loop sees no grant and waits on: harmless.
  *
  * <p>Fields: {@link #prev}/{@link #next} and {@link #inCondition} are guarded by the monitor of the
  * primitive whose queue holds the node; {@link #state} is guarded by this node's own monitor.
@@ -15,6 +16,14 @@ package dev.spindle.threading;
  * signal) before its thread can wait again, so it is never in two queues. A
  * thread that holds a primitive's monitor may lock a node; a thread that holds a node's monitor
  * never locks anything else.
+ *
+ * <p>The node also holds its thread's registry row for the wait ({@link #waitingOn}, since when,
+ * timed or not), under its own monitor: setting it is part of {@link #reset}, and clearing it part
+ * of {@link #markGranted} and {@link #cancelUnlessGranted}, monitor sections a wait needs anyway,
+ * so a wait on a {@link Semaphore}, an {@link Event}, a {@link Condition} or a join takes the
+ * global {@link Scheduler#LOCK} not at all (a {@link Lock} wait still does, for priority
+ * inheritance, and sets the row under it). The registry reads the row under this monitor while
+ * holding {@code LOCK}, so it is never torn.
  */
 final class Waiter {
     static final int WAITING = 0;
