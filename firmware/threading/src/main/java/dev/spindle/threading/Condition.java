@@ -100,11 +100,12 @@ public class Condition extends Primitive implements AutoCloseable {
     public boolean await(long timeoutMs) {
         Timeouts.checkMillis(timeoutMs);
         checkHeld("wait");
-        Waiter w = new Waiter(java.lang.Thread.currentThread(), Scheduler.current());
+        java.lang.Thread me = java.lang.Thread.currentThread();
+        Waiter w = Scheduler.current(me).waiter(me, null, false);
         synchronized (this) {
             w.inCondition = true;
             add(w);
-            Scheduler.beginWait(w.record, this, timeoutMs != Timeouts.FOREVER);
+            w.beginWait(this, timeoutMs != Timeouts.FOREVER);
         }
         lock.release();
         int outcome = w.park(timeoutMs);
@@ -117,7 +118,7 @@ public class Condition extends Primitive implements AutoCloseable {
             if (!signalled) {
                 remove(w);
                 w.inCondition = false;
-                Scheduler.endWait(w.record);
+                w.endWait();
             }
         }
         if (signalled) {
@@ -128,10 +129,12 @@ public class Condition extends Primitive implements AutoCloseable {
             }
             return true;
         }
+        // Read before the lock is taken back: that wait reuses (and resets) the same node.
+        InterruptedException cause = w.interruption();
         lock.acquireUninterruptibly();
         if (outcome == Waiter.PARK_INTERRUPTED) {
             java.lang.Thread.currentThread().interrupt();
-            throw new ThreadError("interrupted while waiting on " + describe(), w.interruption());
+            throw new ThreadError("interrupted while waiting on " + describe(), cause);
         }
         return false;
     }
@@ -185,7 +188,8 @@ public class Condition extends Primitive implements AutoCloseable {
      */
     public void signal(int n) {
         checkHeld("notify");
-        Waiter toWake = null;
+        Waiter[] toWake = null;
+        int granted = 0;
         synchronized (this) {
             for (int i = 0; i < n; i++) {
                 Waiter w = pollBest();
@@ -195,12 +199,20 @@ public class Condition extends Primitive implements AutoCloseable {
                 w.inCondition = false;
                 if (lock.enqueueSignalled(w)) {
                     // The lock was free (another thread released it): w holds it now.
-                    w.wakeNext = toWake;
-                    toWake = w;
+                    if (toWake == null) {
+                        toWake = new Waiter[1];
+                    } else if (granted == toWake.length) {
+                        Waiter[] more = new Waiter[granted * 2];
+                        System.arraycopy(toWake, 0, more, 0, granted);
+                        toWake = more;
+                    }
+                    toWake[granted++] = w;
                 }
             }
         }
-        Waiter.wakeAll(toWake);
+        for (int i = 0; i < granted; i++) {
+            toWake[i].wake();
+        }
     }
 
     /** Wakes every waiting thread. */

@@ -29,21 +29,22 @@ public class Event extends Sync {
 
     /** Sets the flag and wakes every waiting thread. */
     public void set() {
-        Waiter first = null;
-        Waiter last = null;
+        Waiter one = null;
+        Waiter[] many = null;
         synchronized (this) {
             flag = true;
             // Every waiter present at the set is granted here, highest priority first, and woken
-            // in that order once the monitor is left.
-            for (Waiter w; (w = handOff()) != null; last = w) {
-                if (last == null) {
-                    first = w;
-                } else {
-                    last.wakeNext = w;
-                }
+            // in that order once the monitor is left (one waiter, the usual case, needs no array).
+            if (oneQueued()) {
+                one = handOff();
+            } else {
+                many = handOffAll();
             }
         }
-        Waiter.wakeAll(first);
+        if (one != null) {
+            one.wake();
+        }
+        Waiter.wakeAll(many);
     }
 
     /** Resets the flag: later {@code await} calls wait again. */

@@ -18,6 +18,11 @@ final class JdkPlatform extends Platform {
         return new java.lang.Thread(body, name);
     }
 
+    @Override
+    java.lang.Thread newCarrier(ThreadRecord record, int stackSize) {
+        return new JdkCarrier(record, stackSize);
+    }
+
     /**
      * Formats the whole report first (calling the exception's own {@code toString}, user code,
      * while holding no lock of System.err), then writes it with one call so that reports of
@@ -38,5 +43,26 @@ final class JdkPlatform extends Platform {
     @Override
     boolean appliesStackSize() {
         return true;
+    }
+
+    /** A thread that runs a Spindle thread's body and leads to its record; 0 = default stack. */
+    static final class JdkCarrier extends java.lang.Thread implements Carrier {
+        private final ThreadRecord record;
+
+        JdkCarrier(ThreadRecord record, int stackSize) {
+            // The JVM treats the size as a hint and rounds it up to its own minimum.
+            super(null, null, record.name, stackSize);
+            this.record = record;
+        }
+
+        @Override
+        public ThreadRecord record() {
+            return record;
+        }
+
+        @Override
+        public void run() {
+            record.runBody();
+        }
     }
 }

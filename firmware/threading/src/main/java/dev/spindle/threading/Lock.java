@@ -110,7 +110,7 @@ public class Lock extends Acquirable implements AutoCloseable {
     @Override
     final void enqueued(Waiter w, boolean timed) {
         synchronized (Scheduler.LOCK) {
-            Scheduler.beginWaitLocked(w.record, this, timed);
+            w.beginWait(this, timed);
             if (piHolder == null) {
                 piHolder = Scheduler.recordOf(owner);
                 piHolder.addBoosting(this);
@@ -119,7 +119,6 @@ public class Lock extends Acquirable implements AutoCloseable {
                 piWaiters = new Vector(2);
             }
             piWaiters.addElement(w.record);
-            w.record.blockedOn = this;
             Scheduler.recompute(piHolder);
         }
     }
@@ -127,9 +126,7 @@ public class Lock extends Acquirable implements AutoCloseable {
     @Override
     final void cancelled(Waiter w) {
         synchronized (Scheduler.LOCK) {
-            Scheduler.endWaitLocked(w.record);
-            piWaiters.removeElement(w.record);
-            w.record.blockedOn = null;
+            Scheduler.removeSame(piWaiters, w.record);
             ThreadRecord holder = piHolder;
             if (piWaiters.isEmpty()) {
                 holder.removeBoosting(this);
@@ -143,9 +140,8 @@ public class Lock extends Acquirable implements AutoCloseable {
     final void granted(Waiter w) {
         owner = w.thread;
         synchronized (Scheduler.LOCK) {
-            Scheduler.endWaitLocked(w.record);
-            piWaiters.removeElement(w.record);
-            w.record.blockedOn = null;
+            w.endWait(); // no longer an edge of the wait-for graph for the recomputes below
+            Scheduler.removeSame(piWaiters, w.record);
             ThreadRecord previous = piHolder;
             previous.removeBoosting(this);
             if (piWaiters.isEmpty()) {
@@ -183,7 +179,6 @@ public class Lock extends Acquirable implements AutoCloseable {
             if (!locked) {
                 locked = true;
                 owner = w.thread;
-                Scheduler.endWait(w.record);
                 w.markGranted();
                 return true;
             }

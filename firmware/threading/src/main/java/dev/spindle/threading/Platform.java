@@ -27,6 +27,16 @@ abstract class Platform {
      */
     abstract java.lang.Thread newThread(Runnable body, String name, int stackSize);
 
+    /**
+     * Makes the unstarted thread that runs {@code record}'s body ({@link ThreadRecord#runBody()}).
+     * The built-in platforms return a {@link Carrier}; the default, for platforms that only
+     * implement {@link #newThread}, wraps the body in a plain Runnable (the registry then finds the
+     * record through its map instead).
+     */
+    java.lang.Thread newCarrier(ThreadRecord record, int stackSize) {
+        return newThread(new Body(record), record.name, stackSize);
+    }
+
     /** Prints {@code header} and the stack trace of {@code t} to {@code System.err}. */
     abstract void printUncaught(String header, Throwable t);
 
@@ -44,8 +54,27 @@ abstract class Platform {
         }
     }
 
+    /** Runs a record's body on a thread that is not a {@link Carrier}. */
+    private static final class Body implements Runnable {
+        private final ThreadRecord record;
+
+        Body(ThreadRecord record) {
+            this.record = record;
+        }
+
+        @Override
+        public void run() {
+            record.runBody();
+        }
+    }
+
     /** CLDC 8: stack sizes are recorded only; traces go through {@code printStackTrace()}. */
     static final class Cldc extends Platform {
+        @Override
+        java.lang.Thread newCarrier(ThreadRecord record, int stackSize) {
+            return new CldcCarrier(record);
+        }
+
         @Override
         java.lang.Thread newThread(Runnable body, String name, int stackSize) {
             return new java.lang.Thread(body, name);
@@ -60,6 +89,26 @@ abstract class Platform {
         @Override
         boolean appliesStackSize() {
             return false;
+        }
+    }
+
+    /** A CLDC thread that runs a Spindle thread's body and leads to its record. */
+    static final class CldcCarrier extends java.lang.Thread implements Carrier {
+        private final ThreadRecord record;
+
+        CldcCarrier(ThreadRecord record) {
+            super(record.name);
+            this.record = record;
+        }
+
+        @Override
+        public ThreadRecord record() {
+            return record;
+        }
+
+        @Override
+        public void run() {
+            record.runBody();
         }
     }
 }

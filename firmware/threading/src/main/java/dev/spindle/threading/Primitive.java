@@ -58,6 +58,11 @@ abstract class Primitive {
         return head == null;
     }
 
+    /** @return whether exactly one waiter is queued */
+    final boolean oneQueued() {
+        return head != null && head == tail;
+    }
+
     final int queued() {
         int n = 0;
         for (Waiter w = head; w != null; w = w.next) {

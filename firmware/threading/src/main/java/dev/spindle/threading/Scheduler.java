@@ -8,12 +8,16 @@ import java.util.Vector;
  * The scheduler shim's shared state: the thread registry and priority inheritance.
  *
  * <h2>Locking</h2>
- * One global monitor, {@link #LOCK}, guards the registry, every {@link ThreadRecord}'s fields and
- * the inheritance fields of every {@link Lock} ({@code piHolder}, {@code piWaiters}). It is taken
- * only on slow paths (a thread that must wait, a release that has waiters, start and end of a
- * thread), never on an uncontended acquire or release. Lock order, always in this direction:
- * {@code Condition} monitor, then primitive monitor, then {@code LOCK}, then a {@link Waiter}'s
- * monitor. Nothing calls user code while holding {@code LOCK}.
+ * One global monitor, {@link #LOCK}, guards the registry, the {@link ThreadRecord} fields its
+ * class comment names, and the inheritance fields of every {@link Lock} ({@code piHolder},
+ * {@code piWaiters}). It is taken only on slow paths: a wait on a Lock and the hand-off of a Lock
+ * with waiters (priority inheritance), the start and end of a thread, a foreign thread's first
+ * look-up; never on an uncontended acquire or release, and not for waits on other primitives,
+ * whose registry row (what a thread waits on, since when) its {@link Waiter} holds under its own
+ * monitor. A Spindle thread finds its record through its {@link Carrier} without this lock.
+ * Lock order, always in this direction: {@code Condition} monitor, then primitive monitor (a
+ * thread's join gate is one), then {@code LOCK}, then a {@link Waiter}'s monitor. Nothing calls
+ * user code while holding {@code LOCK}.
  *
  * <h2>Priority inheritance</h2>
  * A thread's effective priority is the highest of its base priority and the effective priorities
@@ -30,13 +34,26 @@ final class Scheduler {
     static final int HISTORY = 64;
     private static final int MAX_CHAIN = 64;
     private static final int FOREIGN_PURGE_AT = 32;
+    private static final int FOREIGN_FAST = 8;
 
     private static long nextIdent = 1; // guarded by LOCK
-    /** Running threads (Spindle's and foreign ones met in a wait): java.lang.Thread -> ThreadRecord. */
+    /**
+     * Running threads that carry no {@link Carrier} (foreign ones met in a wait, and Spindle's on
+     * a platform whose threads are not carriers): java.lang.Thread -> ThreadRecord. A carrier
+     * leads to its record directly, so Spindle's own threads cost no entry here.
+     */
     private static final Hashtable running = new Hashtable(); // guarded by LOCK
     /** Spindle's threads from start until joined or pushed out of the history, in start order. */
     private static final Vector table = new Vector(); // guarded by LOCK
     private static int terminatedInTable; // guarded by LOCK
+    /**
+     * The records of the first {@value #FOREIGN_FAST} foreign threads in {@link #running}, an array
+     * replaced as a whole under LOCK (copy on write), so that the few foreign threads that use
+     * Spindle (main, a test runner's threads) find their record without the lock. A record's
+     * thread never changes once it is in the map; an entry for a thread that ended is never
+     * matched again and goes at the next purge.
+     */
+    private static volatile ThreadRecord[] foreignFast = new ThreadRecord[0];
     private static int foreignCount; // guarded by LOCK
     private static final Vector listeners = new Vector(); // guarded by LOCK
 
@@ -51,24 +68,35 @@ final class Scheduler {
 
     /** @return the calling thread's record, made on first use for threads Spindle did not start */
     static ThreadRecord current() {
-        java.lang.Thread me = java.lang.Thread.currentThread();
+        return current(java.lang.Thread.currentThread());
+    }
+
+    /**
+     * @param me the calling thread
+     * @return its record: for a thread Spindle started on a {@link Carrier}, read from the carrier
+     *         without any lock (the record is set before the thread starts and never changes);
+     *         otherwise looked up, or made, under {@link #LOCK}
+     */
+    static ThreadRecord current(java.lang.Thread me) {
+        if (me instanceof Carrier) {
+            return ((Carrier) me).record();
+        }
+        ThreadRecord[] fast = foreignFast;
+        for (int i = 0; i < fast.length; i++) {
+            if (fast[i].thread == me) {
+                return fast[i];
+            }
+        }
         synchronized (LOCK) {
             return recordOf(me);
         }
     }
 
-    /** @return the calling thread's record, marked as waiting on {@code on} (one LOCK section) */
-    static ThreadRecord currentWaiting(Primitive on, boolean timed) {
-        java.lang.Thread me = java.lang.Thread.currentThread();
-        synchronized (LOCK) {
-            ThreadRecord r = recordOf(me);
-            beginWaitLocked(r, on, timed);
-            return r;
-        }
-    }
-
     /** Caller holds LOCK. */
     static ThreadRecord recordOf(java.lang.Thread t) {
+        if (t instanceof Carrier) {
+            return ((Carrier) t).record();
+        }
         ThreadRecord r = (ThreadRecord) running.get(t);
         if (r == null) {
             if (++foreignCount > FOREIGN_PURGE_AT) {
@@ -76,9 +104,16 @@ final class Scheduler {
             }
             r = new ThreadRecord(nextIdent++, t.getName(), PriorityMap.fromJava(t.getPriority()), false);
             r.thread = t;
-            r.javaBase = t.getPriority();
+            r.javaBase = (byte) t.getPriority();
             r.state = ThreadInfo.RUNNABLE;
             running.put(t, r);
+            ThreadRecord[] fast = foreignFast;
+            if (fast.length < FOREIGN_FAST) {
+                ThreadRecord[] more = new ThreadRecord[fast.length + 1];
+                System.arraycopy(fast, 0, more, 0, fast.length);
+                more[fast.length] = r;
+                foreignFast = more;
+            }
         }
         return r;
     }
@@ -96,6 +131,16 @@ final class Scheduler {
             running.remove(dead.elementAt(i));
         }
         foreignCount -= dead.size();
+        Vector alive = new Vector();
+        for (Enumeration e = running.elements(); e.hasMoreElements() && alive.size() < FOREIGN_FAST;) {
+            ThreadRecord r = (ThreadRecord) e.nextElement();
+            if (!r.library) {
+                alive.addElement(r);
+            }
+        }
+        ThreadRecord[] fast = new ThreadRecord[alive.size()];
+        alive.copyInto(fast);
+        foreignFast = fast;
     }
 
     // ---- thread life cycle -------------------------------------------------------------------
@@ -104,10 +149,12 @@ final class Scheduler {
     static void register(ThreadRecord r, java.lang.Thread t) {
         synchronized (LOCK) {
             r.thread = t;
-            r.javaBase = PriorityMap.toJava(r.base);
+            r.javaBase = (byte) PriorityMap.toJava(r.base);
             r.state = ThreadInfo.RUNNABLE;
             r.effective = r.base;
-            running.put(t, r);
+            if (!(t instanceof Carrier)) {
+                running.put(t, r);
+            }
             table.addElement(r);
         }
     }
@@ -116,24 +163,22 @@ final class Scheduler {
     static void unregister(ThreadRecord r) {
         synchronized (LOCK) {
             running.remove(r.thread);
-            table.removeElement(r);
+            removeSame(table, r);
             r.thread = null;
             r.state = ThreadInfo.NEW;
         }
     }
 
     /** Records the end of a Spindle thread and trims the history of terminated threads. */
-    static ThreadInfo terminated(ThreadRecord r, Throwable exception) {
+    static ThreadInfo terminated(ThreadRecord r) {
         synchronized (LOCK) {
             r.state = ThreadInfo.TERMINATED;
-            r.exception = exception;
-            r.waitingOn = null;
             running.remove(r.thread);
             if (!r.joined) {
                 terminatedInTable++;
                 trimHistory();
             } else {
-                table.removeElement(r);
+                removeSame(table, r);
             }
             return r.snapshot();
         }
@@ -146,7 +191,7 @@ final class Scheduler {
                 return;
             }
             r.joined = true;
-            if (r.state == ThreadInfo.TERMINATED && table.removeElement(r)) {
+            if (r.state == ThreadInfo.TERMINATED && removeSame(table, r)) {
                 terminatedInTable--;
             }
         }
@@ -168,36 +213,6 @@ final class Scheduler {
         synchronized (LOCK) {
             return r.snapshot();
         }
-    }
-
-    // ---- waits -------------------------------------------------------------------------------
-
-    /** Marks {@code r} as waiting on {@code on}. Caller holds the primitive's monitor. */
-    static void beginWait(ThreadRecord r, Primitive on, boolean timed) {
-        synchronized (LOCK) {
-            beginWaitLocked(r, on, timed);
-        }
-    }
-
-    static void beginWaitLocked(ThreadRecord r, Primitive on, boolean timed) {
-        r.state = timed ? ThreadInfo.TIMED_WAITING : ThreadInfo.WAITING;
-        r.waitingOn = on;
-        r.waitingSince = System.currentTimeMillis();
-    }
-
-    /** Marks {@code r} as running again. */
-    static void endWait(ThreadRecord r) {
-        synchronized (LOCK) {
-            endWaitLocked(r);
-        }
-    }
-
-    static void endWaitLocked(ThreadRecord r) {
-        if (r.state != ThreadInfo.TERMINATED) {
-            r.state = ThreadInfo.RUNNABLE;
-        }
-        r.waitingOn = null;
-        r.waitingSince = 0L;
     }
 
     // ---- priority inheritance ----------------------------------------------------------------
@@ -227,7 +242,7 @@ final class Scheduler {
                 // nearest entry (a foreign thread may run at a priority the map does not use).
                 r.thread.setPriority(p == r.base ? r.javaBase : Math.max(r.javaBase, PriorityMap.toJava(p)));
             }
-            Lock next = r.blockedOn;
+            Lock next = r.blockedOn();
             r = next == null ? null : next.piHolder;
         }
     }
@@ -251,21 +266,30 @@ final class Scheduler {
     static Deadlock[] findDeadlocks() {
         synchronized (LOCK) {
             Vector found = new Vector();
-            Hashtable done = new Hashtable(); // records already walked: no new cycle starts there
+            Vector done = new Vector(); // records already walked: no new cycle starts there
+            Vector all = new Vector(); // Spindle's threads (the table) and the foreign ones
+            for (int i = 0; i < table.size(); i++) {
+                all.addElement(table.elementAt(i));
+            }
             for (Enumeration e = running.elements(); e.hasMoreElements();) {
-                ThreadRecord start = (ThreadRecord) e.nextElement();
-                Vector path = new Vector();
-                ThreadRecord r = start;
-                while (r != null && r.blockedOn != null && done.get(r) == null && path.indexOf(r) < 0) {
-                    path.addElement(r);
-                    r = r.blockedOn.piHolder;
+                Object r = e.nextElement();
+                if (!((ThreadRecord) r).library) {
+                    all.addElement(r);
                 }
-                int at = r == null ? -1 : path.indexOf(r);
+            }
+            for (int k = 0; k < all.size(); k++) {
+                Vector path = new Vector();
+                ThreadRecord r = (ThreadRecord) all.elementAt(k);
+                while (r != null && r.blockedOn() != null && indexOfSame(done, r) < 0 && indexOfSame(path, r) < 0) {
+                    path.addElement(r);
+                    r = r.blockedOn().piHolder;
+                }
+                int at = r == null ? -1 : indexOfSame(path, r);
                 if (at >= 0) {
                     found.addElement(cycle(path, at));
                 }
                 for (int i = 0; i < path.size(); i++) {
-                    done.put(path.elementAt(i), path);
+                    done.addElement(path.elementAt(i));
                 }
             }
             Deadlock[] result = new Deadlock[found.size()];
@@ -287,9 +311,33 @@ final class Scheduler {
         for (int k = 0; k < n; k++) {
             ThreadRecord r = (ThreadRecord) path.elementAt(from + (lowest - from + k) % n);
             threads[k] = r.snapshot();
-            locks[k] = r.blockedOn.describe();
+            locks[k] = r.blockedOn().describe();
         }
         return new Deadlock(threads, locks);
+    }
+
+    // ---- identity searches --------------------------------------------------------------------
+
+    /**
+     * {@code Vector.indexOf} by identity: records are user objects (a {@link Thread} subclass may
+     * override {@code equals}), so the registry never compares them with {@code equals}.
+     */
+    static int indexOfSame(Vector v, Object o) {
+        for (int i = 0; i < v.size(); i++) {
+            if (v.elementAt(i) == o) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@code Vector.removeElement} by identity; @return whether {@code o} was there */
+    static boolean removeSame(Vector v, Object o) {
+        int i = indexOfSame(v, o);
+        if (i >= 0) {
+            v.removeElementAt(i);
+        }
+        return i >= 0;
     }
 
     // ---- listeners ---------------------------------------------------------------------------

@@ -8,10 +8,14 @@ package dev.spindle.threading;
  * <li>Under this object's monitor: if nobody is queued and {@link #tryTake} succeeds, return at
  *     once (the fast path: one monitor enter, no allocation, no global lock). A {@code 0} timeout
  *     stops here.</li>
- * <li>Outside the monitor, look up the caller's registry record (the global
- *     {@link Scheduler#LOCK}), then, under the monitor again, try once more and otherwise append a
- *     {@link Waiter} for the caller to the queue. Registry work stays out of this monitor where it
- *     can, so releasers and waiters hold it only briefly.</li>
+ * <li>Outside the monitor, find the caller's registry record (for a thread Spindle started,
+ *     through its carrier, without any lock) and reset its {@link Waiter} (one per thread, reused
+ *     by every wait: no allocation per wait, and its monitor stays inflated), setting the
+ *     registry row "waits on this, since now" in the same node section where the primitive
+ *     allows it outside this monitor; then, under the monitor again, try once more and otherwise
+ *     append the node to the queue. Registry work stays out of this monitor where it can, so
+ *     releasers and waiters hold it only briefly; only a {@link Lock} wait takes the global
+ *     {@link Scheduler#LOCK} (for priority inheritance).</li>
  * <li>Outside every monitor, wait on the waiter's own monitor until a releaser grants it, the time
  *     is up or the thread is interrupted.</li>
  * <li>A releaser picks the highest-priority, earliest waiter, removes it and passes the resource
@@ -43,7 +47,7 @@ abstract class Sync extends Primitive {
      * record is looked up, before they queue.
      */
     void enqueued(Waiter w, boolean timed) {
-        Scheduler.beginWait(w.record, this, timed);
+        w.beginWait(this, timed);
     }
 
     /**
@@ -57,12 +61,11 @@ abstract class Sync extends Primitive {
 
     /** A waiter left the queue without the resource (under this monitor). */
     void cancelled(Waiter w) {
-        Scheduler.endWait(w.record);
+        // Waiter.cancelUnlessGranted cleared the registry row.
     }
 
-    /** The waiter is being granted (under this monitor). */
+    /** The waiter is being granted (under this monitor); {@link Waiter#markGranted} clears its row. */
     void granted(Waiter w) {
-        // The registry row is cleared by the woken thread itself, outside any monitor.
     }
 
     /** Returns a resource granted to a waiter that then gave up (called with no monitor held). */
@@ -94,12 +97,12 @@ abstract class Sync extends Primitive {
         }
         boolean timed = timeoutMs > 0;
         boolean early = registryOutside();
-        // Registry row looked up and, where allowed, marked waiting in one global-lock section.
-        Waiter w = new Waiter(me, early ? Scheduler.currentWaiting(this, timed) : Scheduler.current());
+        // The caller's node, reset, and where allowed its registry row set, in one node section.
+        Waiter w = Scheduler.current(me).waiter(me, early ? this : null, timed);
         synchronized (this) {
             if (isEmpty() && tryTake(me)) {
                 if (early) {
-                    Scheduler.endWait(w.record);
+                    w.endWait();
                 }
                 return true;
             }
@@ -110,7 +113,6 @@ abstract class Sync extends Primitive {
         }
         if (interruptible == UNINTERRUPTIBLE) {
             InterruptedException seen = w.parkUninterruptibly();
-            awoken(w);
             if (seen != null) {
                 me.interrupt();
             }
@@ -122,7 +124,6 @@ abstract class Sync extends Primitive {
     private boolean await(Waiter w, long timeoutMs) {
         int outcome = w.park(timeoutMs);
         if (outcome == Waiter.PARK_GRANTED) {
-            awoken(w);
             return true;
         }
         boolean granted;
@@ -133,9 +134,6 @@ abstract class Sync extends Primitive {
                 cancelled(w);
             }
         }
-        if (granted) {
-            awoken(w);
-        }
         if (outcome == Waiter.PARK_INTERRUPTED) {
             if (granted) {
                 giveBack();
@@ -144,13 +142,6 @@ abstract class Sync extends Primitive {
             throw new ThreadError("interrupted while waiting for " + describe(), w.interruption());
         }
         return granted;
-    }
-
-    /** A granted waiter runs again: clear its registry row unless {@link #granted} did. */
-    private void awoken(Waiter w) {
-        if (registryOutside()) {
-            Scheduler.endWait(w.record);
-        }
     }
 
     /**
@@ -164,5 +155,27 @@ abstract class Sync extends Primitive {
             w.markGranted();
         }
         return w;
+    }
+
+    /**
+     * Marks every waiter granted, highest priority first; called under this monitor by releasers
+     * that open for all ({@link Event#set()}, the end of a thread), who must
+     * {@link Waiter#wakeAll(Waiter[]) wake} the returned nodes after leaving the monitor. The
+     * nodes are collected in a new array rather than chained through the nodes themselves: a
+     * granted node may be reused by its thread for its next wait before the releaser wakes it.
+     *
+     * @return the granted nodes in grant order, or null when nobody waited (callers that expect
+     *         one waiter use {@link #handOff()} when {@link #oneQueued()}, which allocates nothing)
+     */
+    final Waiter[] handOffAll() {
+        int n = queued();
+        if (n == 0) {
+            return null;
+        }
+        Waiter[] granted = new Waiter[n];
+        for (int i = 0; i < n; i++) {
+            granted[i] = handOff();
+        }
+        return granted;
     }
 }

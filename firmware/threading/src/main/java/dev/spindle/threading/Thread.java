@@ -17,11 +17,17 @@ package dev.spindle.threading;
  * (Lock, Semaphore, Event, Condition, join) serves the highest priority first; the priority is
  * also passed, through {@link PriorityMap}, to {@code java.lang.Thread.setPriority}.
  *
+ * <h2>Cost</h2>
+ * A Spindle thread is one object on top of the {@code java.lang.Thread} that carries it: this
+ * object is also the thread's registry row and the gate {@link #join} waits at (its monitor
+ * guards that gate; Spindle holds it only for a few field updates, so code that synchronizes on a
+ * {@code Thread} object, as on a {@code java.lang.Thread}, only delays a start or a join).
+ *
  * <h2>Names of this API</h2>
  * Python's {@code is_alive}, {@code name}, {@code ident} and {@code exc} are {@link #isAlive()},
  * {@link #getName()}/{@link #setName(String)}, {@link #getIdent()} and {@link #getExc()}.
  */
-public class Thread implements Runnable {
+public class Thread extends ThreadRecord implements Runnable {
     public static final int PRIO_LOWEST = 1;
     public static final int PRIO_LOWER = 2;
     public static final int PRIO_LOW = 3;
@@ -37,25 +43,18 @@ public class Thread implements Runnable {
      */
     public static final int DEFAULT_STACK_SIZE = 512;
 
-    private final Runnable target;
-    private final Target argsTarget;
+    /** A {@link Runnable}, a {@link Target} (then {@link #args} is not null) or null. */
+    private final Object target;
     private final Object[] args;
-    private final ThreadRecord record;
-    private final Event finished;
-
-    private boolean started; // guarded by this
-    private volatile boolean alive;
-    private volatile java.lang.Thread carrier;
-    private volatile Throwable exc;
 
     /** A thread whose {@link #run()} a subclass overrides; named {@code Thread-N}. */
     public Thread() {
-        this(null, null, null, null);
+        this(Scheduler.newIdent(), null, null, null);
     }
 
     /** @param target what {@link #run()} calls; null calls nothing */
     public Thread(Runnable target) {
-        this(target, null, null, null);
+        this(Scheduler.newIdent(), target, null, null);
     }
 
     /**
@@ -63,7 +62,7 @@ public class Thread implements Runnable {
      * @param name   the thread's name; null makes {@code Thread-N}, N being its ident
      */
     public Thread(Runnable target, String name) {
-        this(target, null, null, name);
+        this(Scheduler.newIdent(), target, null, name);
     }
 
     /**
@@ -72,17 +71,13 @@ public class Thread implements Runnable {
      * @param args the arguments; null means none
      */
     public Thread(Target target, String name, Object[] args) {
-        this(null, target, args == null ? new Object[0] : args, name);
+        this(Scheduler.newIdent(), target, args == null ? new Object[0] : args, name);
     }
 
-    private Thread(Runnable target, Target argsTarget, Object[] args, String name) {
+    private Thread(long ident, Object target, Object[] args, String name) {
+        super(ident, name != null ? name : "Thread-" + ident, PRIO_NORMAL, true);
         this.target = target;
-        this.argsTarget = argsTarget;
         this.args = args;
-        long ident = Scheduler.newIdent();
-        String shown = name != null ? name : "Thread-" + ident;
-        record = new ThreadRecord(ident, shown, PRIO_NORMAL, true);
-        finished = new JoinGate(record);
     }
 
     /** Starts the thread at {@link #PRIO_NORMAL} with the platform's default stack. */
@@ -126,15 +121,14 @@ public class Thread implements Runnable {
         boolean registered = false;
         boolean launched = false;
         try {
-            java.lang.Thread t = Platform.get().newThread(new Body(), record.name, size);
+            java.lang.Thread t = Platform.get().newCarrier(this, size);
             t.setPriority(PriorityMap.toJava(prio));
             synchronized (Scheduler.LOCK) {
-                record.base = prio;
-                record.stackSize = size;
+                base = (byte) prio;
+                stackSize = size;
             }
-            Scheduler.register(record, t);
+            Scheduler.register(this, t);
             registered = true;
-            carrier = t;
             alive = true;
             t.start();
             launched = true;
@@ -145,13 +139,12 @@ public class Thread implements Runnable {
             if (!launched) {
                 // Whatever the VM threw, the object goes back to new: startable, not alive, no row.
                 alive = false;
-                carrier = null;
                 if (registered) {
-                    Scheduler.unregister(record);
+                    Scheduler.unregister(this);
                 }
                 synchronized (Scheduler.LOCK) {
-                    record.base = PRIO_NORMAL;
-                    record.stackSize = 0;
+                    base = PRIO_NORMAL;
+                    stackSize = 0;
                 }
                 synchronized (this) {
                     started = false;
@@ -166,10 +159,10 @@ public class Thread implements Runnable {
      */
     @Override
     public void run() {
-        if (argsTarget != null) {
-            argsTarget.run(args);
+        if (args != null) {
+            ((Target) target).run(args);
         } else if (target != null) {
-            target.run();
+            ((Runnable) target).run();
         }
     }
 
@@ -192,11 +185,11 @@ public class Thread implements Runnable {
                 throw new ThreadError("cannot join thread before it is started");
             }
         }
-        if (carrier == java.lang.Thread.currentThread()) {
+        if (thread == java.lang.Thread.currentThread()) {
             throw new ThreadError("cannot join current thread");
         }
-        if (finished.await(timeoutMs)) {
-            Scheduler.joined(record);
+        if (acquire(timeoutMs)) {
+            Scheduler.joined(this);
         }
     }
 
@@ -206,7 +199,7 @@ public class Thread implements Runnable {
     }
 
     public final String getName() {
-        return record.name;
+        return name;
     }
 
     /** Renames the thread (Python's {@code name} attribute is writable). */
@@ -214,25 +207,25 @@ public class Thread implements Runnable {
         if (name == null) {
             throw new IllegalArgumentException("name must not be null");
         }
-        record.name = name;
+        this.name = name;
     }
 
     /** @return the thread's ident (a positive number) once started, -1 before */
     public final long getIdent() {
         synchronized (this) {
-            return started ? record.ident : -1L;
+            return started ? ident : -1L;
         }
     }
 
     /** @return the very Throwable that ended {@code run}, or null */
     public final Throwable getExc() {
-        return exc;
+        return exception;
     }
 
     /** @return the Zerynth priority the thread was started with ({@link #PRIO_NORMAL} before start) */
     public final int getPriority() {
         synchronized (Scheduler.LOCK) {
-            return record.base;
+            return base;
         }
     }
 
@@ -257,45 +250,31 @@ public class Thread implements Runnable {
         return "<Thread(" + getName() + ", " + status + ")>";
     }
 
-    /** The event a thread's end sets; joiners show as waiting on {@code join <its current name>}. */
-    private static final class JoinGate extends Event {
-        private final ThreadRecord record;
-
-        JoinGate(ThreadRecord record) {
-            this.record = record;
+    /** Runs {@link #run()} on the new thread (called by its carrier) and records how it ended. */
+    @Override
+    final void runBody() {
+        Scheduler.fire(Scheduler.info(this), true);
+        Throwable failure = null;
+        try {
+            run();
+        } catch (ThreadExit silent) {
+            // _thread.exit(): end quietly.
+        } catch (Throwable t) {
+            failure = t;
         }
-
-        @Override
-        String describe() {
-            return "join " + record.name;
-        }
-    }
-
-    /** Runs {@link #run()} on the new thread and records how it ended. */
-    private final class Body implements Runnable {
-        @Override
-        public void run() {
-            Scheduler.fire(Scheduler.info(record), true);
-            Throwable failure = null;
+        if (failure != null) {
+            synchronized (Scheduler.LOCK) {
+                exception = failure;
+            }
             try {
-                Thread.this.run();
-            } catch (ThreadExit silent) {
-                // _thread.exit(): end quietly.
-            } catch (Throwable t) {
-                failure = t;
+                printUncaught(failure);
+            } catch (Throwable ignored) {
+                // A failing report (a broken toString, a closed stream) must not hide the end.
             }
-            if (failure != null) {
-                exc = failure;
-                try {
-                    printUncaught(failure);
-                } catch (Throwable ignored) {
-                    // A failing report (a broken toString, a closed stream) must not hide the end.
-                }
-            }
-            ThreadInfo last = Scheduler.terminated(record, failure);
-            alive = false;
-            finished.set();
-            Scheduler.fire(last, false);
         }
+        ThreadInfo last = Scheduler.terminated(this);
+        alive = false;
+        end();
+        Scheduler.fire(last, false);
     }
 }

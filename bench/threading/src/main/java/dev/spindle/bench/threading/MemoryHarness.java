@@ -5,6 +5,7 @@ import dev.spindle.threading.Lock;
 import dev.spindle.threading.Semaphore;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +19,13 @@ import org.openjdk.jol.info.GraphLayout;
  * {@link GraphLayout}, against its JDK peer. Threads: the heap a started, registered Spindle
  * thread costs, as the drop in used heap (after full GCs) over {@code n} threads parked on a
  * latch, against the same for plain {@link java.lang.Thread}s; a Spindle thread is carried by a
- * {@code java.lang.Thread}, so the difference is the registry row, the join event and the
- * Spindle object. Native stacks are outside the heap and left out of both.
+ * {@code java.lang.Thread}, so the difference is the Spindle {@code Thread} object (which is also
+ * its registry row and join gate), the carrier's link to it and the registry table's slot. Native
+ * stacks are outside the heap and left out of both.
  */
 final class MemoryHarness {
+    static final int TRIES = 5;
+
     private MemoryHarness() {
     }
 
@@ -37,17 +41,24 @@ final class MemoryHarness {
         return sizes;
     }
 
-    /** @return heap bytes per started thread: {"spindle": .., "java": ..}, the best of three tries */
+    /**
+     * @return heap bytes per started thread: {"spindle": .., "java": ..}, each the median of
+     *         {@value #TRIES} tries, alternating. The median, not the minimum: a try now and then
+     *         reads far too low (a heap delta that some unrelated collection shrank: 127 B and
+     *         362 B were seen against a steady 624 B and 528 B), and the minimum would keep it.
+     */
     static Map<String, Long> threads(int n) throws InterruptedException {
-        long spindle = Long.MAX_VALUE;
-        long java = Long.MAX_VALUE;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            spindle = Math.min(spindle, perThread(n, true));
-            java = Math.min(java, perThread(n, false));
+        long[] spindle = new long[TRIES];
+        long[] java = new long[TRIES];
+        for (int attempt = 0; attempt < TRIES; attempt++) {
+            spindle[attempt] = perThread(n, true);
+            java[attempt] = perThread(n, false);
         }
+        Arrays.sort(spindle);
+        Arrays.sort(java);
         Map<String, Long> sizes = new LinkedHashMap<>();
-        sizes.put("spindleThread", spindle);
-        sizes.put("javaThread", java);
+        sizes.put("spindleThread", spindle[TRIES / 2]);
+        sizes.put("javaThread", java[TRIES / 2]);
         return sizes;
     }
 
