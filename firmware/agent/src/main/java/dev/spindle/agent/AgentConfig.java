@@ -1,5 +1,6 @@
 package dev.spindle.agent;
 
+import dev.spindle.agent.deploy.DeployConfig;
 import dev.spindle.protocol.Topics;
 import java.io.IOException;
 import java.io.Reader;
@@ -31,10 +32,12 @@ import java.util.TreeMap;
  * @param logLines         {@code log.lines}: lines in the log ring
  * @param keepAliveS       {@code broker.keepalive.s}: MQTT keep-alive; the will fires after 1.5 times it
  * @param simSetup         the {@code sim.*} keys (wiring of a simulated board, see {@link HalBoardIo}), by key
+ * @param deploy           the {@code deploy.*} keys (A/B slots, trusted keys, health check)
  */
 public record AgentConfig(String boardId, String fleet, String boardType, String brokerUrl, String username,
         char[] password, Path dataDir, double telemetryPeriodS, String appMain, String[] appArgs, String appVersion,
-        Path temperatureFile, int outboxMaxEvents, int logLines, int keepAliveS, Map<String, String> simSetup) {
+        Path temperatureFile, int outboxMaxEvents, int logLines, int keepAliveS, Map<String, String> simSetup,
+        DeployConfig deploy) {
 
     /** Thrown for a bad configuration; the message names the file, the key and the fix. */
     public static final class Invalid extends Exception {
@@ -97,12 +100,18 @@ public record AgentConfig(String boardId, String fleet, String boardType, String
         String main = p.getProperty("app.main");
         main = main == null || main.isBlank() ? null : main.trim();
         String args = p.getProperty("app.args", "").trim();
+        DeployConfig deploy;
+        try {
+            deploy = DeployConfig.from(p, baseDir);
+        } catch (IllegalArgumentException e) {
+            throw new Invalid(source + ": " + e.getMessage());
+        }
         return new AgentConfig(board, fleet, p.getProperty("board.type", "unknown").trim(), url, user, pass, data, period,
                 main, args.isEmpty() ? new String[0] : args.split("\\s+"), p.getProperty("app.version", "unknown").trim(),
                 resolve(baseDir, p.getProperty("temperature.file", "/sys/class/thermal/thermal_zone0/temp").trim()),
                 (int) number(p, source, "outbox.max.events", 1000, 1, 1_000_000),
                 (int) number(p, source, "log.lines", 500, 1, 100_000),
-                (int) number(p, source, "broker.keepalive.s", 30, 1, 3600), sim(p));
+                (int) number(p, source, "broker.keepalive.s", 30, 1, 3600), sim(p), deploy);
     }
 
     private static Map<String, String> sim(Properties p) {
