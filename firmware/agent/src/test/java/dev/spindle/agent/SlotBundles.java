@@ -6,10 +6,8 @@ import dev.spindle.bundle.BundleVerifier;
 import dev.spindle.bundle.Ed25519Keys;
 import dev.spindle.bundle.SemVer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.URISyntaxException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -22,6 +20,11 @@ public final class SlotBundles {
     final Path dir;
     final KeyPair key;
     final Path trust;
+
+    /** @return the directory holding the signing key's .pub (for deploy.trust) */
+    public Path trust() {
+        return trust;
+    }
 
     /** A fresh signing key in {@code dir}, its public half in {@code dir/trust/test.pub}. */
     public SlotBundles(Path dir) throws IOException {
@@ -46,20 +49,9 @@ public final class SlotBundles {
         try (JarOutputStream j = new JarOutputStream(Files.newOutputStream(jar))) {
             j.putNextEntry(new JarEntry("slot-app.properties"));
             j.write(("version=" + version + "\nmode=" + mode + "\n").getBytes(StandardCharsets.UTF_8));
-            Path classes = classesDir();
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(classes.resolve("dev/spindle/agent"),
-                    "SlotTestApp*.class")) {
-                for (Path c : ds) {
-                    j.putNextEntry(new JarEntry("dev/spindle/agent/" + c.getFileName()));
-                    try (OutputStream o = new java.io.FilterOutputStream(j) {
-                        @Override
-                        public void close() {
-                            // keep the jar open
-                        }
-                    }) {
-                        Files.copy(c, o);
-                    }
-                }
+            j.putNextEntry(new JarEntry("dev/spindle/agent/SlotTestApp.class")); // one class: its thread is a lambda
+            try (InputStream in = SlotTestApp.class.getResourceAsStream("SlotTestApp.class")) {
+                in.transferTo(j);
             }
         }
         Path out = dir.resolve("unsigned-" + name + "-" + version + "-" + mode + ".zip");
@@ -71,13 +63,5 @@ public final class SlotBundles {
 
     public static String sha256(Path f) throws IOException {
         return BundleVerifier.fileSha256(f);
-    }
-
-    private static Path classesDir() {
-        try {
-            return Path.of(SlotTestApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -231,6 +231,8 @@ public final class DeployController implements AutoCloseable {
         if (l.problem() != null) {
             recovered(l.problem() + "; rebuilt from the slots: active " + l.state().active());
             commitQuietly(l.state());
+        } else if (!Files.exists(store.file())) {
+            commitQuietly(l.state()); // a fresh board: the file exists from now on
         }
         DeployState.Pending p = l.state().pending();
         if (p == null) {
