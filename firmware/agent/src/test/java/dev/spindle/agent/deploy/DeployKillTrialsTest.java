@@ -126,6 +126,7 @@ class DeployKillTrialsTest {
             bundles.add(new Bundle(mode, f, SlotBundles.sha256(f), "9.0.0-" + mode, false));
         }
         Path trust = dir.resolve("bundles/trust");
+        FastStart.prepare(dir.resolve("cds"), trust, bundles.get(0).file(), bundles.get(0).sha());
         Map<String, Integer> outcomes = new TreeMap<>();
         Map<String, Integer> killedIn = new TreeMap<>();
         long t0 = System.currentTimeMillis();
@@ -256,6 +257,67 @@ class DeployKillTrialsTest {
         return "not switched";
     }
 
+    /**
+     * Faster child JVMs: the class path as jars only (the build's class directories packed into
+     * jars), and a class data sharing archive of every class a deploy loads, written by one
+     * warm-up child at its exit (-XX:ArchiveClassesAtExit) and mapped by every other child. A
+     * failure here only costs speed: the children then start without the archive.
+     */
+    static final class FastStart {
+        private static String classPath = System.getProperty("surefire.test.class.path",
+                System.getProperty("java.class.path"));
+        private static Path archive;
+
+        static void prepare(Path dir, Path trust, Path bundle, String sha) throws Exception {
+            Files.createDirectories(dir);
+            List<String> jars = new ArrayList<>();
+            int n = 0;
+            for (String e : classPath.split(java.io.File.pathSeparator)) {
+                Path p = Path.of(e);
+                if (Files.isDirectory(p)) {
+                    Path jar = dir.resolve("cp-" + n++ + ".jar");
+                    try (java.util.jar.JarOutputStream j = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+                            java.util.stream.Stream<Path> files = Files.walk(p)) {
+                        for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                            j.putNextEntry(new java.util.jar.JarEntry(p.relativize(f).toString().replace('\\', '/')));
+                            Files.copy(f, j);
+                        }
+                    }
+                    jars.add(jar.toString());
+                } else if (Files.exists(p)) {
+                    jars.add(e);
+                }
+            }
+            classPath = String.join(java.io.File.pathSeparator, jars);
+            Path jsa = dir.resolve("trials.jsa");
+            Path data = Files.createDirectories(dir.resolve("warm-up-data"));
+            Process w = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:ArchiveClassesAtExit=" + jsa, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+                    classPath, DeployTrialChild.class.getName(), "lite", data.toString(), Long.toString(GRACE_MS),
+                    trust.toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("warm-up.log").toFile()).start();
+            try (OutputStream o = w.getOutputStream()) {
+                o.write(("install " + bundle + " " + sha + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            boolean ended = w.waitFor(120, TimeUnit.SECONDS);
+            if (ended && w.exitValue() == 0 && Files.exists(jsa)) {
+                archive = jsa;
+            } else {
+                w.destroyForcibly();
+                System.out.println("DeployKillTrialsTest: no class data archive (" + dir.resolve("warm-up.log")
+                        + "); the children start slower");
+            }
+        }
+
+        static String classPath() {
+            return classPath;
+        }
+
+        static List<String> options() {
+            return archive == null ? List.of() : List.of("-XX:SharedArchiveFile=" + archive);
+        }
+    }
+
     /** One child JVM; its stdout is read into a queue. */
     private static final class Child {
         final Process p;
@@ -267,7 +329,8 @@ class DeployKillTrialsTest {
                     "-Xmx64m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
                     "-XX:-UsePerfData"));
             cmd.addAll(opts);
-            cmd.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+            cmd.addAll(FastStart.options());
+            cmd.addAll(List.of("-cp", FastStart.classPath(),
                     DeployTrialChild.class.getName(), brokerUrl == null ? "lite" : "agent", data.toString(),
                     Long.toString(GRACE_MS), trust.toString()));
             if (brokerUrl != null) {
