@@ -363,6 +363,18 @@ public final class Agent implements AutoCloseable {
         }
 
         @Override
+        public void firmwareChanged() {
+            if (running && link.isConnected()) {
+                try {
+                    link.publish(Topics.state(config.fleet(), config.boardId()), Json.bytes(state(session)),
+                            Wire.QOS_RELIABLE, true);
+                } catch (LinkException e) {
+                    log.log("warning", "state not published (" + e.getMessage() + "); again at the next connect");
+                }
+            }
+        }
+
+        @Override
         public boolean stopApp(String reason, long timeoutMs) {
             return apps.stop(reason, timeoutMs);
         }

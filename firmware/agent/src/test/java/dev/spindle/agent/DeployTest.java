@@ -103,6 +103,9 @@ class DeployTest {
             assertEquals(DeployState.GOOD, s.slot("a").status());
             assertEquals("1.0.0", d.firmwareVersion());
             assertNull(s.pending());
+            JsonNode rebirth = probe.await("state", x -> x.path("board").asText().equals("d1")
+                    && x.path("slot").asText().equals("a") && x.path("firmware_version").asText().equals("1.0.0")).body();
+            assertEquals(birth.path("session").asLong(), rebirth.path("session").asLong(), "state again, same session");
             Reply info = probe.rpc.call("d1", "info", null, 30_000);
             assertEquals(SlotTestApp.class.getName(), info.body().path("app").path("main").asText());
             assertEquals("running", info.body().path("app").path("state").asText());

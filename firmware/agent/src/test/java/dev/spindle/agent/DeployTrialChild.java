@@ -124,6 +124,11 @@ public final class DeployTrialChild {
         }
 
         @Override
+        public void firmwareChanged() {
+            // no MQTT: nothing to publish
+        }
+
+        @Override
         public void log(String level, String text) {
             System.err.println(level + ": " + text);
         }

@@ -783,9 +783,14 @@ public final class DeployController implements AutoCloseable {
     // ---- plumbing -------------------------------------------------------------------------------
 
     private void commit(DeployState next) throws IOException {
+        boolean changed;
         synchronized (lock) {
             store.save(next);
+            changed = state == null || !state.active().equals(next.active());
             state = next;
+        }
+        if (changed) {
+            host.firmwareChanged();
         }
     }
 

@@ -11,6 +11,12 @@ public interface DeployHost {
     /** Sends (queues) an event ({@code EventMessage} types; data as documented in docs/protocol.md). */
     void event(String type, String severity, String message, Map<String, Object> data);
 
+    /**
+     * The active firmware changed (a switch, a rollback, a fallback at boot): the agent publishes
+     * its {@code state} again, so the fleet sees the new slot and version at once.
+     */
+    void firmwareChanged();
+
     /** Writes a line to the agent's log. */
     void log(String level, String text);
 
