@@ -397,6 +397,11 @@ public final class Agent implements AutoCloseable {
         }
 
         @Override
+        public boolean appStartedUp() {
+            return apps.startedUp();
+        }
+
+        @Override
         public int appCrashes() {
             return crashes.get();
         }

@@ -57,6 +57,12 @@ final class AppHost {
         return r.state();
     }
 
+    /** @return whether the app's start returned (see {@link AppRunner#startedUp()}) */
+    boolean startedUp() {
+        AppRunner r = current;
+        return r != null && r.startedUp();
+    }
+
     String checkHealth() throws Exception {
         AppRunner r = current;
         return r == null ? null : r.checkHealth();

@@ -61,6 +61,7 @@ final class AppRunner {
     private String state = NONE; // guarded by this
     private String stopReason; // guarded by this; set by stop(), reported when the app ends
     private boolean reported; // guarded by this; the end of the current run was reported
+    private boolean startedUp; // guarded by this; App.start returned normally, or a static main began
 
     /**
      * @param loader  loads the main class: the agent's own loader for the factory firmware
@@ -94,11 +95,13 @@ final class AppRunner {
             state = RUNNING;
             stopReason = null;
             reported = false;
+            startedUp = false;
             instance = a;
             main = new dev.spindle.threading.Thread(() -> runMain(a, m), "app-main");
+            // reported before the app's code runs, so that a crash counter reset here never hides its first crash
+            listener.appStarted(mainClass);
             main.start();
         }
-        listener.appStarted(mainClass);
     }
 
     /** @return a new instance when the main class is an {@link App}, else null */
@@ -146,7 +149,9 @@ final class AppRunner {
         try {
             if (a != null) {
                 a.start(context);
+                markStartedUp();
             } else {
+                markStartedUp(); // a static main may run for ever: that it began is all we can know
                 m.invoke(null, (Object) args.clone());
             }
         } catch (InvocationTargetException e) {
@@ -200,6 +205,15 @@ final class AppRunner {
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause());
         }
+    }
+
+    private synchronized void markStartedUp() {
+        startedUp = true;
+    }
+
+    /** @return whether the current run's {@code App.start} returned normally (or its static main began) */
+    synchronized boolean startedUp() {
+        return startedUp;
     }
 
     /** Notices an app whose threads all ended; call it regularly. */

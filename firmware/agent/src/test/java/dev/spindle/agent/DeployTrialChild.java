@@ -149,6 +149,11 @@ public final class DeployTrialChild {
         }
 
         @Override
+        public boolean appStartedUp() {
+            return apps.startedUp();
+        }
+
+        @Override
         public int appCrashes() {
             return crashes.get();
         }

@@ -11,7 +11,8 @@ import java.util.Properties;
 /**
  * The firmware of the deploy tests, packed into bundles by {@link SlotBundles}: it reads
  * {@code slot-app.properties} from its own jar (so it proves which slot's code runs) and behaves
- * by its {@code mode}: {@code good} runs until stopped, {@code crash} crashes a thread after 50 ms,
+ * by its {@code mode}: {@code good} runs until stopped, {@code crash} crashes a thread before its
+ * start returns,
  * {@code unhealthy} runs but its {@link HealthCheck} says no, {@code exit} halts the JVM (a firmware
  * that kills the agent).
  */
@@ -37,12 +38,15 @@ public final class SlotTestApp implements App, HealthCheck {
         if ("exit".equals(mode)) {
             Runtime.getRuntime().halt(42);
         }
+        if ("crash".equals(mode)) { // crashes before start returns: the health check sees it whatever the load
+            Thread c = new Thread(() -> {
+                throw new IllegalStateException("slot-app " + version + " crashed on purpose");
+            }, "slot-app-crash");
+            c.start(Thread.PRIO_HIGH);
+            c.join();
+        }
         Thread t = new Thread(() -> {
-            long t0 = System.currentTimeMillis();
             while (!stopped) {
-                if ("crash".equals(mode) && System.currentTimeMillis() - t0 > 50) {
-                    throw new IllegalStateException("slot-app " + version + " crashed on purpose");
-                }
                 try {
                     java.lang.Thread.sleep(10);
                 } catch (InterruptedException e) {

@@ -65,9 +65,6 @@ import java.util.Map;
  * without the lock; readers ({@link #status()}, {@link #activeSlot()}) take the lock only to read.
  */
 public final class DeployController implements AutoCloseable {
-    private static final long APP_CHECK_TIMEOUT_MS = 5000;
-    private static final long POLL_MS = 20;
-
     private final DeployConfig config;
     private final DeployHost host;
     private final SlotStore slots;
@@ -75,6 +72,7 @@ public final class DeployController implements AutoCloseable {
     private final Compatibility target;
     private final AppSpec factory; // mainClass null: the factory firmware is "no app"
     private final ClassLoader agentLoader;
+    private final HealthWatch health;
 
     private final Object lock = new Object();
     private DeployState state; // guarded by lock
@@ -101,6 +99,7 @@ public final class DeployController implements AutoCloseable {
         this.target = new Compatibility(boardType, semver(agentVersion));
         this.factory = factory;
         this.agentLoader = factory.loader() != null ? factory.loader() : DeployController.class.getClassLoader();
+        this.health = new HealthWatch(config, host);
     }
 
     private static SemVer semver(String v) {
@@ -474,7 +473,12 @@ public final class DeployController implements AutoCloseable {
                 verdict = new String[] {Failures.APP_START_FAILED, why};
             } else {
                 CrashPoint.at(CrashPoint.HEALTH_APP_STARTED);
-                verdict = healthCheck(started, deadline);
+                try {
+                    HealthWatch.Verdict v = health.watch(started, deadline, this::isClosed);
+                    verdict = v == null ? null : new String[] {v.reason(), v.detail()};
+                } catch (InterruptedException e) {
+                    throw new Abandoned();
+                }
             }
             if (verdict == null) {
                 CrashPoint.at(CrashPoint.HEALTH_PASSED);
@@ -566,91 +570,6 @@ public final class DeployController implements AutoCloseable {
         }
         return DeployState.GOOD.equals(s.slot(DeployState.SLOT_A).status())
                 && !DeployState.GOOD.equals(s.slot(DeployState.SLOT_B).status()) ? DeployState.SLOT_B : DeployState.SLOT_A;
-    }
-
-    // ---- health check ---------------------------------------------------------------------------
-
-    /**
-     * Watches the new app until the grace period ended with the app running, no crash, no
-     * deadlock, telemetry delivered in the second half of the grace period and the app's own check
-     * passing; or until one of them fails, or the deadline passes.
-     *
-     * @return null when healthy, else {reason, detail}
-     */
-    private String[] healthCheck(long started, long deadline) throws Abandoned {
-        long graceEnd = started + config.healthGraceMs();
-        long telemetrySince = started + config.healthGraceMs() / 2;
-        while (true) {
-            checkNotClosed();
-            String st = host.appState();
-            if (!"running".equals(st)) {
-                sleep(POLL_MS); // a thread's crash is counted as it ends: let its listener finish first
-            }
-            int crashes = host.appCrashes();
-            if (crashes > 0) {
-                return new String[] {Failures.APP_CRASHED, crashes + " thread(s) of the app crashed during the health"
-                        + " check (see the thread_crashed events)"};
-            }
-            if ("failed".equals(st)) {
-                return new String[] {Failures.APP_FAILED, "the app's main ended with an exception during the health"
-                        + " check (see the app_failed event and the log)"};
-            }
-            if (!"running".equals(st)) {
-                return new String[] {Failures.APP_STOPPED, "every thread of the app ended during the health check"};
-            }
-            if (host.deadlocked()) {
-                return new String[] {Failures.DEADLOCK, "the app deadlocked during the health check (see the deadlock"
-                        + " event)"};
-            }
-            long now = System.currentTimeMillis();
-            if (now >= graceEnd) {
-                if (host.telemetryDeliveredAt() >= telemetrySince) {
-                    String bad = appCheck();
-                    return bad == null ? null : new String[] {Failures.HEALTH_CHECK_FAILED, bad};
-                }
-                if (now >= deadline) {
-                    return new String[] {Failures.NO_TELEMETRY, "no telemetry reached the broker within "
-                            + config.healthTimeoutMs() + " ms of the start (deploy.health.timeout.ms)"};
-                }
-            }
-            sleep(POLL_MS);
-        }
-    }
-
-    private static void sleep(long ms) throws Abandoned {
-        try {
-            java.lang.Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            throw new Abandoned();
-        }
-    }
-
-    /** Runs the app's own check on a separate thread, so a hanging check cannot hang the deploy. */
-    private String appCheck() {
-        String[] result = new String[1];
-        Exception[] error = new Exception[1];
-        java.lang.Thread t = new java.lang.Thread(() -> {
-            try {
-                result[0] = host.checkAppHealth();
-            } catch (Exception | LinkageError e) {
-                error[0] = e instanceof Exception ? (Exception) e : new IllegalStateException(e);
-            }
-        }, "agent-health-check");
-        t.setDaemon(true);
-        t.start();
-        try {
-            t.join(APP_CHECK_TIMEOUT_MS);
-        } catch (InterruptedException e) {
-            java.lang.Thread.currentThread().interrupt();
-            return "interrupted";
-        }
-        if (t.isAlive()) {
-            return "the app's health check did not answer within " + APP_CHECK_TIMEOUT_MS + " ms";
-        }
-        if (error[0] != null) {
-            return "the app's health check threw " + error[0];
-        }
-        return result[0] == null ? null : "the app's health check says: " + result[0];
     }
 
     // ---- rollback -------------------------------------------------------------------------------
@@ -803,6 +722,12 @@ public final class DeployController implements AutoCloseable {
             }
             host.log("error", "cannot write " + store.file() + ": " + e.getMessage()
                     + " (check that data.dir is writable and has space)");
+        }
+    }
+
+    private boolean isClosed() {
+        synchronized (lock) {
+            return closed;
         }
     }
 

@@ -37,6 +37,9 @@ public interface DeployHost {
     /** @return {@code running}, {@code stopped}, {@code failed} or {@code none} */
     String appState();
 
+    /** @return whether the app's {@code App.start} returned normally (for a static main: that main began) */
+    boolean appStartedUp();
+
     /** @return Spindle threads that ended by an exception since the app last started */
     int appCrashes();
 
