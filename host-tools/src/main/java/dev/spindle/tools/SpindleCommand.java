@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, BrokerCmd.class, BoardsCmd.class,
             MonitorCmd.class, LogsCmd.class, ThreadsCmd.class, PingCmd.class, DemoCmd.class,
             GpioCommand.class, SerialCommand.class, KeygenCommand.class, BundleCommand.class,
-            SignCommand.class, VerifyCommand.class, DeployCmd.class, DashboardCmd.class, FleetCommand.class},
+            SignCommand.class, VerifyCommand.class, DeployCmd.class, RollbackCmd.class, DashboardCmd.class,
+            FleetCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

@@ -2,6 +2,11 @@ package dev.spindle.agent;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spindle.agent.deploy.AppSpec;
+import dev.spindle.agent.deploy.DeployController;
+import dev.spindle.agent.deploy.DeployHost;
+import dev.spindle.agent.deploy.DeployRefused;
+import dev.spindle.agent.deploy.DeployState;
 import dev.spindle.hal.FirmwareContext;
 import dev.spindle.protocol.ErrorCode;
 import dev.spindle.protocol.EventMessage;
@@ -76,7 +81,8 @@ public final class Agent implements AutoCloseable {
     private final SystemStats stats;
     private final long bootTime = System.currentTimeMillis();
     private final Link link;
-    private final AppRunner app; // null when no app is configured
+    private final AppHost apps; // the firmware app that runs now (factory app.main or a slot's bundle)
+    private final DeployController deploy; // A/B slots, health check, rollback (docs/deploy.md)
     private final Map<String, Command> commands = new LinkedHashMap<>(); // filled before start, read-only after
     private final CommandDispatcher dispatcher;
     private final ScheduledExecutorService timer;
@@ -88,6 +94,7 @@ public final class Agent implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean deadlocked; // a deadlock exists now (written by the timer thread)
     private volatile long lastTickMs = System.currentTimeMillis(); // written by the timer thread (the systemd watchdog reads it)
+    private volatile long telemetryDeliveredAt; // when the broker last acknowledged telemetry (written by the sender)
 
     private final Object eventLock = new Object();
     private long eventSession = -1; // guarded by eventLock
@@ -121,9 +128,11 @@ public final class Agent implements AutoCloseable {
         this.outbox = new Outbox(dataFiles, config.outboxMaxEvents());
         this.stats = new SystemStats(config.temperatureFile());
         this.session = sessions.next();
-        this.app = config.appMain() == null ? null
-                : new AppRunner(config.appMain(), config.appArgs(), Agent.class.getClassLoader(), new AppEvents(),
-                        new FirmwareContext(io.board(), config.boardId(), config.appArgs()));
+        this.apps = new AppHost(config.appArgs(), new AppEvents(),
+                new FirmwareContext(io.board(), config.boardId(), config.appArgs()));
+        this.deploy = new DeployController(config.deploy(), config.dataDir(), config.boardType(), VERSION,
+                new AppSpec(config.appMain(), Agent.class.getClassLoader(), DeployState.FACTORY, DeployState.FACTORY,
+                        config.appVersion()), new DeployBridge());
         this.link = new Link(LinkConfig.builder(config.brokerUrl(), config.boardId())
                 .credentials(config.username(), config.password())
                 .keepAliveS(config.keepAliveS())
@@ -171,6 +180,14 @@ public final class Agent implements AutoCloseable {
         commands.put(name, command);
     }
 
+    /**
+     * The deploy controller: the MQTT transfer hands it a complete bundle with
+     * {@link DeployController#install}; {@code deploy.status} and {@code deploy.rollback} use it.
+     */
+    public DeployController deploy() {
+        return deploy;
+    }
+
     public AgentConfig config() {
         return config;
     }
@@ -209,15 +226,7 @@ public final class Agent implements AutoCloseable {
         long periodMs = Math.round(config.telemetryPeriodS() * 1000);
         timer.scheduleAtFixedRate(guard(this::telemetryTick), 0, periodMs, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(guard(this::checkTick), CHECK_EVERY_MS, CHECK_EVERY_MS, TimeUnit.MILLISECONDS);
-        if (app != null) {
-            try {
-                app.start();
-            } catch (ProtocolException e) {
-                log.log("error", e.getMessage());
-                event(EventMessage.APP_FAILED, EventMessage.ERROR, e.getMessage(), null, null,
-                        Map.of("main", app.mainClass()));
-            }
-        }
+        deploy.boot(); // resolves an interrupted deploy, starts the active firmware (slot or app.main)
         link.start();
     }
 
@@ -236,7 +245,8 @@ public final class Agent implements AutoCloseable {
             return;
         }
         running = false;
-        if (app != null && !app.stop("agent_stop", 3000)) {
+        deploy.close();
+        if (!apps.stop("agent_stop", 3000)) {
             log.log("warning", "the app did not stop within 3 s; the agent stops anyway");
         }
         timer.shutdownNow();
@@ -309,7 +319,8 @@ public final class Agent implements AutoCloseable {
 
     StateMessage state(long s) {
         return new StateMessage(Wire.VERSION, System.currentTimeMillis(), config.fleet(), config.boardId(), true, null, s,
-                config.boardType(), VERSION, config.appVersion(), null, bootTime, config.telemetryPeriodS());
+                config.boardType(), VERSION, deploy.firmwareVersion(), deploy.activeSlot(), bootTime,
+                config.telemetryPeriodS(), deploy.firmwareName(), deploy.devMode());
     }
 
     /** Called by the link before every connect attempt: a new session, and the will that goes with it. */
@@ -350,6 +361,80 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    // ---- deploy ---------------------------------------------------------------------------------
+
+    /** The deploy controller's view of this agent: the app, health signals, events. */
+    private final class DeployBridge implements DeployHost {
+        @Override
+        public void event(String type, String severity, String message, Map<String, Object> data) {
+            Agent.this.event(type, severity, message, null, null, data);
+        }
+
+        @Override
+        public void log(String level, String text) {
+            log.log(level, text);
+        }
+
+        @Override
+        public void firmwareChanged() {
+            if (running && link.isConnected()) {
+                try {
+                    link.publish(Topics.state(config.fleet(), config.boardId()), Json.bytes(state(session)),
+                            Wire.QOS_RELIABLE, true);
+                } catch (LinkException e) {
+                    log.log("warning", "state not published (" + e.getMessage() + "); again at the next connect");
+                }
+            }
+        }
+
+        @Override
+        public boolean stopApp(String reason, long timeoutMs) {
+            return apps.stop(reason, timeoutMs);
+        }
+
+        @Override
+        public void startApp(AppSpec spec) throws ProtocolException {
+            try {
+                apps.start(spec);
+            } catch (ProtocolException e) {
+                log.log("error", e.getMessage());
+                Agent.this.event(EventMessage.APP_FAILED, EventMessage.ERROR, e.getMessage(), null, null,
+                        Map.of("main", spec.mainClass(), "slot", spec.slot()));
+                throw e;
+            }
+        }
+
+        @Override
+        public String appState() {
+            return apps.state();
+        }
+
+        @Override
+        public boolean appStartedUp() {
+            return apps.startedUp();
+        }
+
+        @Override
+        public int appCrashes() {
+            return crashes.get();
+        }
+
+        @Override
+        public boolean deadlocked() {
+            return deadlocked; // the timer checks every second
+        }
+
+        @Override
+        public long telemetryDeliveredAt() {
+            return telemetryDeliveredAt;
+        }
+
+        @Override
+        public String checkAppHealth() throws Exception {
+            return apps.checkHealth();
+        }
+    }
+
     // ---- events -----------------------------------------------------------------------------
 
     /** Queues an event on disk; the sender publishes it (QoS 1) in order once connected. */
@@ -381,8 +466,12 @@ public final class Agent implements AutoCloseable {
                     continue;
                 }
                 try {
-                    link.publish(e.topic(), e.payload(), Wire.QOS_RELIABLE, e.topic().endsWith("/" + Topics.TELEMETRY));
+                    boolean isTelemetry = e.topic().endsWith("/" + Topics.TELEMETRY);
+                    link.publish(e.topic(), e.payload(), Wire.QOS_RELIABLE, isTelemetry);
                     outbox.remove(e);
+                    if (isTelemetry) {
+                        telemetryDeliveredAt = System.currentTimeMillis(); // a deploy's health check watches it
+                    }
                 } catch (LinkException ex) {
                     java.lang.Thread.sleep(100); // the link reconnects by itself; the entry stays first
                 }
@@ -445,6 +534,7 @@ public final class Agent implements AutoCloseable {
     // ---- periodic work (timer thread) -------------------------------------------------------
 
     private String health() {
+        AppRunner app = apps.current();
         if (deadlocked) {
             return "deadlock";
         }
@@ -458,6 +548,7 @@ public final class Agent implements AutoCloseable {
     }
 
     TelemetryMessage telemetry() {
+        AppRunner app = apps.current();
         Runtime rt = Runtime.getRuntime();
         return new TelemetryMessage(Wire.VERSION, System.currentTimeMillis(), session, config.telemetryPeriodS(),
                 Math.round((System.currentTimeMillis() - bootTime) / 10.0) / 100.0, rt.totalMemory() - rt.freeMemory(),
@@ -473,6 +564,7 @@ public final class Agent implements AutoCloseable {
     private void checkTick() {
         lastTickMs = System.currentTimeMillis();
         reportStorage();
+        AppRunner app = apps.current();
         if (app != null) {
             app.poll();
         }
@@ -589,6 +681,11 @@ public final class Agent implements AutoCloseable {
         });
         commands.put("app.restart", r -> {
             long timeout = r.integer("timeout_ms", 0, 60_000, 5000);
+            AppRunner app = apps.current();
+            if (deploy.busy()) {
+                throw new ProtocolException(ErrorCode.UNAVAILABLE, "a deploy or rollback is under way; restart the app"
+                        + " after it ended (deploy.status)");
+            }
             if (app == null) {
                 throw new ProtocolException(ErrorCode.UNAVAILABLE, "no app configured on this board (app.main is empty)");
             }
@@ -598,6 +695,14 @@ public final class Agent implements AutoCloseable {
             }
             app.start();
             return Json.object().put("main", app.mainClass()).put("state", app.state());
+        });
+        commands.put("deploy.status", r -> deploy.status());
+        commands.put("deploy.rollback", r -> {
+            try {
+                return deploy.rollback();
+            } catch (DeployRefused e) {
+                throw new ProtocolException(ErrorCode.UNAVAILABLE, e.reason() + ": " + e.getMessage());
+            }
         });
         commands.put("gpio.read", Command.quick(r -> {
             String pin = r.string("pin");
@@ -622,13 +727,17 @@ public final class Agent implements AutoCloseable {
         o.put("fleet", config.fleet());
         o.put("board_type", config.boardType());
         o.put("agent_version", VERSION);
-        o.put("firmware_version", config.appVersion());
+        o.put("firmware_version", deploy.firmwareVersion());
+        o.put("firmware_name", deploy.firmwareName());
+        o.put("slot", deploy.activeSlot());
+        o.put("dev_mode", deploy.devMode());
         o.put("session", session);
         o.put("boot_time", bootTime);
         o.put("uptime_s", (System.currentTimeMillis() - bootTime) / 1000.0);
         o.put("java_version", System.getProperty("java.version"));
         o.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         o.put("telemetry_period_s", config.telemetryPeriodS());
+        AppRunner app = apps.current();
         ObjectNode a = o.putObject("app");
         a.put("main", app == null ? null : app.mainClass());
         a.put("state", app == null ? AppRunner.NONE : app.state());

@@ -1,5 +1,6 @@
 package dev.spindle.agent;
 
+import dev.spindle.agent.deploy.DeployConfig;
 import dev.spindle.protocol.Topics;
 import java.io.IOException;
 import java.io.Reader;
@@ -33,11 +34,12 @@ import java.util.TreeMap;
  * @param simSetup         the {@code sim.*} keys (wiring of a simulated board, see {@link HalBoardIo}), by key
  * @param boardOrigin      how {@code boardType} was chosen: configured, or detected from
  *                         {@code board.model.file} ({@link BoardDetector})
+ * @param deploy           the {@code deploy.*} keys (A/B slots, trusted keys, health check)
  */
 public record AgentConfig(String boardId, String fleet, String boardType, String brokerUrl, String username,
         char[] password, Path dataDir, double telemetryPeriodS, String appMain, String[] appArgs, String appVersion,
         Path temperatureFile, int outboxMaxEvents, int logLines, int keepAliveS, Map<String, String> simSetup,
-        String boardOrigin) {
+        String boardOrigin, DeployConfig deploy) {
 
     /** Thrown for a bad configuration; the message names the file, the key and the fix. */
     public static final class Invalid extends Exception {
@@ -100,6 +102,12 @@ public record AgentConfig(String boardId, String fleet, String boardType, String
         String main = p.getProperty("app.main");
         main = main == null || main.isBlank() ? null : main.trim();
         String args = p.getProperty("app.args", "").trim();
+        DeployConfig deploy;
+        try {
+            deploy = DeployConfig.from(p, baseDir);
+        } catch (IllegalArgumentException e) {
+            throw new Invalid(source + ": " + e.getMessage());
+        }
         BoardDetector.Result type = BoardDetector.resolve(source, p.getProperty("board.type"),
                 resolve(baseDir, p.getProperty("board.model.file", BoardDetector.MODEL_FILE.toString()).trim()));
         return new AgentConfig(board, fleet, type.type(), url, user, pass, data, period,
@@ -107,7 +115,7 @@ public record AgentConfig(String boardId, String fleet, String boardType, String
                 resolve(baseDir, p.getProperty("temperature.file", "/sys/class/thermal/thermal_zone0/temp").trim()),
                 (int) number(p, source, "outbox.max.events", 1000, 1, 1_000_000),
                 (int) number(p, source, "log.lines", 500, 1, 100_000),
-                (int) number(p, source, "broker.keepalive.s", 30, 1, 3600), sim(p), type.origin());
+                (int) number(p, source, "broker.keepalive.s", 30, 1, 3600), sim(p), type.origin(), deploy);
     }
 
     private static Map<String, String> sim(Properties p) {

@@ -2,6 +2,7 @@ package dev.spindle.agent;
 
 import dev.spindle.hal.App;
 import dev.spindle.hal.FirmwareContext;
+import dev.spindle.hal.HealthCheck;
 import dev.spindle.protocol.ErrorCode;
 import dev.spindle.protocol.ProtocolException;
 import dev.spindle.threading.ThreadInfo;
@@ -60,8 +61,13 @@ final class AppRunner {
     private String state = NONE; // guarded by this
     private String stopReason; // guarded by this; set by stop(), reported when the app ends
     private boolean reported; // guarded by this; the end of the current run was reported
+    private boolean startedUp; // guarded by this; App.start returned normally, or a static main began
 
-    /** @param context what an {@link App} gets: the board (or none), the board id, the arguments */
+    /**
+     * @param loader  loads the main class: the agent's own loader for the factory firmware
+     *                ({@code app.main}), a slot's loader for a deployed bundle
+     * @param context what an {@link App} gets: the board (or none), the board id, the arguments
+     */
     AppRunner(String mainClass, String[] args, ClassLoader loader, Listener listener, FirmwareContext context) {
         this.mainClass = mainClass;
         this.args = args.clone();
@@ -89,11 +95,13 @@ final class AppRunner {
             state = RUNNING;
             stopReason = null;
             reported = false;
+            startedUp = false;
             instance = a;
             main = new dev.spindle.threading.Thread(() -> runMain(a, m), "app-main");
+            // reported before the app's code runs, so that a crash counter reset here never hides its first crash
+            listener.appStarted(mainClass);
             main.start();
         }
-        listener.appStarted(mainClass);
     }
 
     /** @return a new instance when the main class is an {@link App}, else null */
@@ -141,7 +149,9 @@ final class AppRunner {
         try {
             if (a != null) {
                 a.start(context);
+                markStartedUp();
             } else {
+                markStartedUp(); // a static main may run for ever: that it began is all we can know
                 m.invoke(null, (Object) args.clone());
             }
         } catch (InvocationTargetException e) {
@@ -161,6 +171,49 @@ final class AppRunner {
         if (failure != null) {
             listener.appEnded(mainClass, FAILED, failure);
         }
+    }
+
+    /**
+     * Runs the app's own health check: {@link HealthCheck#checkHealth()} when the running {@link App}
+     * implements it, else the main class's {@code public static String checkHealth()} if it has one.
+     *
+     * @return null when healthy or when the app has no check, else the app's reason
+     * @throws Exception what the check threw
+     */
+    String checkHealth() throws Exception {
+        App a;
+        synchronized (this) {
+            a = instance;
+        }
+        if (a instanceof HealthCheck h) {
+            return h.checkHealth();
+        }
+        if (a != null) {
+            return null;
+        }
+        Method m;
+        try {
+            m = Class.forName(mainClass, false, loader).getMethod("checkHealth");
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+        if (!Modifier.isStatic(m.getModifiers()) || m.getReturnType() != String.class) {
+            return null;
+        }
+        try {
+            return (String) m.invoke(null);
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause());
+        }
+    }
+
+    private synchronized void markStartedUp() {
+        startedUp = true;
+    }
+
+    /** @return whether the current run's {@code App.start} returned normally (or its static main began) */
+    synchronized boolean startedUp() {
+        return startedUp;
     }
 
     /** Notices an app whose threads all ended; call it regularly. */

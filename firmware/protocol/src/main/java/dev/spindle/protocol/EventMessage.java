@@ -34,9 +34,21 @@ public record EventMessage(int v, long ts, long session, long seq, String type, 
     /** The data directory can be written again. */
     public static final String STORAGE_RECOVERED = "storage_recovered";
 
+    /** A deploy step began: {@code data.phase} is installing, switching or health_check (docs/deploy.md). */
+    public static final String DEPLOY_PROGRESS = "deploy_progress";
+    /** A deploy passed its health check: the new firmware runs (terminal). */
+    public static final String DEPLOY_DONE = "deploy_done";
+    /** A deploy was refused or failed: {@code data.reason} is its code (terminal). */
+    public static final String DEPLOY_FAILED = "deploy_failed";
+    /** The board went back to the previous firmware: automatically after a failed health check, or on demand. */
+    public static final String ROLLBACK = "rollback";
+    /** The deploy state file was missing parts, damaged or inconsistent and was repaired (data.problem). */
+    public static final String DEPLOY_STATE_RECOVERED = "deploy_state_recovered";
+
     /** The types this version sends; later versions may add more (consumers must accept unknown ones). */
     public static final String[] TYPES = {AGENT_STARTED, APP_STARTED, APP_STOPPED, APP_FAILED, THREAD_CRASHED,
-        DEADLOCK, BAD_REQUEST, EVENTS_DROPPED, STORAGE_FAILED, STORAGE_RECOVERED};
+        DEADLOCK, BAD_REQUEST, EVENTS_DROPPED, STORAGE_FAILED, STORAGE_RECOVERED, DEPLOY_PROGRESS, DEPLOY_DONE,
+        DEPLOY_FAILED, ROLLBACK, DEPLOY_STATE_RECOVERED};
 
     public static final String INFO = "info";
     public static final String WARNING = "warning";
