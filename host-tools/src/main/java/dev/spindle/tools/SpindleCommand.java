@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, BrokerCmd.class, BoardsCmd.class,
             MonitorCmd.class, LogsCmd.class, ThreadsCmd.class, PingCmd.class, DemoCmd.class,
             GpioCommand.class, SerialCommand.class, KeygenCommand.class, BundleCommand.class,
-            SignCommand.class, VerifyCommand.class, DashboardCmd.class},
+            SignCommand.class, VerifyCommand.class, DashboardCmd.class, CaCommand.class,
+            BrokerConfigCmd.class, ProvisionCmd.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

@@ -15,6 +15,7 @@ import dev.spindle.protocol.TelemetryMessage;
 import dev.spindle.protocol.ThreadsMessage;
 import dev.spindle.protocol.Topics;
 import dev.spindle.protocol.Wire;
+import dev.spindle.protocol.mqtt.ConnectFailure;
 import dev.spindle.protocol.mqtt.ConnectionListener;
 import dev.spindle.protocol.mqtt.Inbound;
 import dev.spindle.protocol.mqtt.Link;
@@ -124,6 +125,7 @@ public final class Agent implements AutoCloseable {
                         new FirmwareContext(io.board(), config.boardId(), config.appArgs()));
         this.link = new Link(LinkConfig.builder(config.brokerUrl(), config.boardId())
                 .credentials(config.username(), config.password())
+                .tls(config.tls())
                 .keepAliveS(config.keepAliveS())
                 .will(this::nextWill)
                 .build());
@@ -331,8 +333,8 @@ public final class Agent implements AutoCloseable {
         @Override
         public void disconnected(Link l, Throwable cause) {
             if (running) {
-                log.log("warning", "broker " + config.brokerUrl() + " not reachable (" + cause
-                        + "); retrying, events are kept on disk");
+                log.log("warning", "broker " + config.brokerUrl() + " not reachable ("
+                        + ConnectFailure.explain(cause, config.brokerUrl()) + "); retrying, events are kept on disk");
             }
         }
     }
