@@ -196,9 +196,10 @@ public final class BrokerOptions {
         if (!link.awaitConnected(timeoutMs)) {
             String why = link.lastErrorExplained();
             link.close();
+            boolean security = why.contains("refused the") || why.contains("certificate") || why.contains("TLS");
             throw new ToolException(ExitCodes.BROKER_UNREACHABLE, "cannot reach the MQTT broker at " + r.broker()
-                    + " within " + timeoutMs + " ms: " + (why.isEmpty() ? "is it running (spindle broker)? "
-                    + "Set --broker or SPINDLE_BROKER." : why));
+                    + " within " + timeoutMs + " ms: " + (why.isEmpty() ? "" : why + (security ? "" : "; "))
+                    + (security ? "" : "is it running (spindle broker)? Set --broker or SPINDLE_BROKER."));
         }
         return link;
     }

@@ -55,6 +55,13 @@ public final class ConnectFailure {
                 return "the broker refused our client certificate (" + m + "): it requires a certificate signed by the "
                         + "fleet CA; give --cert/--key (broker.cert/broker.key) issued by spindle provision";
             }
+            if (serverUri.startsWith("ssl://") && (m.contains("Broken pipe") || m.contains("Connection reset"))) {
+                // TLS 1.3: the broker checks our certificate after our side of the handshake is done,
+                // so its refusal shows as a closed connection on the first write
+                return "the broker closed the TLS connection at login: when it requires client certificates it "
+                        + "refused ours (expired, or not signed by the fleet CA; the broker's log says which): "
+                        + "give --cert/--key (broker.cert/broker.key) from spindle provision --ca-key";
+            }
             if (t instanceof SSLException) {
                 return "TLS with " + serverUri + " failed (" + m + "): check that the port is the broker's TLS "
                         + "listener and the CA file is the fleet CA";

@@ -463,7 +463,7 @@ public final class Link implements AutoCloseable {
         if (config.tls != null) {
             try {
                 // a new context at each connect: renewed certificate files are read again
-                o.setSocketFactory(new NoDelaySocketFactory(config.tls.socketFactory()));
+                o.setSocketFactory(new NoDelaySslSocketFactory(config.tls.socketFactory()));
             } catch (TlsConfig.TlsFileException e) {
                 throw new LinkException(e.getMessage(), e);
             }
