@@ -120,12 +120,11 @@ public final class TlsConfig {
                 char[] none = new char[0];
                 KeyStore ks = KeyStore.getInstance("PKCS12");
                 ks.load(null, null);
-                try {
-                    ks.setKeyEntry("client", key, none, chain.toArray(new Certificate[0]));
-                } catch (GeneralSecurityException e) {
+                if (!belongTogether(key, chain.get(0))) {
                     throw new TlsFileException("the key " + keyFile + " does not fit the certificate " + certFile
-                            + " (" + e.getMessage() + "): give the key the certificate was issued for");
+                            + ": give the key the certificate was issued for");
                 }
+                ks.setKeyEntry("client", key, none, chain.toArray(new Certificate[0]));
                 kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(ks, none);
             }
@@ -134,6 +133,28 @@ public final class TlsConfig {
             return ctx.getSocketFactory();
         } catch (IOException | GeneralSecurityException e) {
             throw new TlsFileException("cannot set up TLS: " + e.getMessage());
+        }
+    }
+
+    /** True when {@code key} signs what the certificate's public key verifies. */
+    static boolean belongTogether(PrivateKey key, X509Certificate cert) {
+        String alg = switch (key.getAlgorithm()) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            default -> "Ed25519";
+        };
+        try {
+            byte[] probe = "spindle key check".getBytes(StandardCharsets.US_ASCII);
+            java.security.Signature s = java.security.Signature.getInstance(alg);
+            s.initSign(key);
+            s.update(probe);
+            byte[] sig = s.sign();
+            java.security.Signature v = java.security.Signature.getInstance(alg);
+            v.initVerify(cert.getPublicKey());
+            v.update(probe);
+            return v.verify(sig);
+        } catch (GeneralSecurityException e) {
+            return false;
         }
     }
 
