@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * 10,000 generated bad requests ({@link FuzzRequests}: malformed JSON, wrong types, huge strings,
  * deep nesting, unknown fields, invalid UTF-8, non-objects, unusable ids and reply topics) sent
- * over MQTT (the embedded broker) to a running agent. Checks: every request whose id and reply
+ * over MQTT (Debian's Mosquitto, whose QoS 1 round trip is several times shorter than the
+ * embedded broker's) to a running agent. Checks: every request whose id and reply
  * topic are usable gets exactly one reply with that id (an error for the ones that must fail,
  * {@code too_large} above the size limit), every one with only a usable reply topic gets one
  * reply without an id, nothing else is answered; the agent still answers a ping afterwards; no
@@ -64,8 +65,9 @@ class AgentFuzzTest {
         for (FuzzRequests.Template t : cases) {
             kinds.computeIfAbsent(t.kind(), k -> new AtomicInteger()).incrementAndGet();
         }
-        try (EmbeddedBroker broker = EmbeddedBroker.start();
-                Agent agent = new Agent(AgentTest.config(broker.url(), data, "fz", null), BoardIo.NONE)) {
+        Mosquitto broker = new Mosquitto(dir.resolve("mosquitto"), EmbeddedBroker.freePort("127.0.0.1"));
+        broker.start();
+        try (broker; Agent agent = new Agent(AgentTest.config(broker.url(), data, "fz", null), BoardIo.NONE)) {
             agent.start();
             assertTrue(agent.awaitConnected(60_000));
             String replyTopic = Topics.replyTopic("test", "fuzzer");
@@ -172,7 +174,7 @@ class AgentFuzzTest {
 
     private Set<String> filesOutside(Path data) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(p -> !p.startsWith(data)).map(p -> dir.relativize(p).toString())
+            return s.filter(p -> !p.startsWith(data) && !p.startsWith(dir.resolve("mosquitto"))).map(p -> dir.relativize(p).toString())
                     .collect(Collectors.toCollection(TreeSet::new));
         }
     }
