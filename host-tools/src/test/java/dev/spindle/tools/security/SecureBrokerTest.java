@@ -165,7 +165,7 @@ class SecureBrokerTest {
     }
 
     static LinkConfig.Builder login(String url, String user, TlsConfig tls) throws Exception {
-        return LinkConfig.builder(url, user.length() > 10 ? user : LinkConfig.toolClientId(user))
+        return LinkConfig.builder(url, LinkConfig.toolClientId(user))
                 .credentials(user, password(user)).tls(tls).backoff(50, 500);
     }
 
@@ -295,7 +295,6 @@ class SecureBrokerTest {
         String reply = Topics.replyTopic(FLEET, "spindle-ping-0000");
         a.publish(reply, bytes("{}"), 1, false);
         assertEquals(List.of(Topics.cmd(FLEET, "a", "info")), until(opInbox, reply));
-        assertTrue(broker.log().contains("Denied PUBLISH") || !broker.log().isEmpty());
     }
 
     // ---- real agent and real tools ---------------------------------------------------------
