@@ -37,8 +37,10 @@ final class DashboardCmd extends ToolCommand {
         if (port < 0 || port > 65535) {
             throw new ToolException(ExitCodes.USAGE, "--port " + port + " is not a port: use 0..65535");
         }
-        LinkConfig link = LinkConfig.builder(r.broker(), LinkConfig.toolClientId("spindle-dashboard"))
-                .credentials(r.username(), r.password()).backoff(100, 5000).build();
+        if (r.tls() != null && !r.tls().isHostnameChecked()) {
+            BrokerOptions.warnInsecure();
+        }
+        LinkConfig link = r.link("dashboard").backoff(100, 5000).build();
         try (Dashboard d = new Dashboard(new Dashboard.Config(bind, port, link, r.fleet(), broker.timeoutMs))) {
             d.start();
             dashboard = d;

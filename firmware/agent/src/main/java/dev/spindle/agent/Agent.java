@@ -18,6 +18,7 @@ import dev.spindle.protocol.TelemetryMessage;
 import dev.spindle.protocol.ThreadsMessage;
 import dev.spindle.protocol.Topics;
 import dev.spindle.protocol.Wire;
+import dev.spindle.protocol.mqtt.ConnectFailure;
 import dev.spindle.protocol.mqtt.ConnectionListener;
 import dev.spindle.protocol.mqtt.Link;
 import dev.spindle.protocol.mqtt.LinkConfig;
@@ -135,6 +136,7 @@ public final class Agent implements AutoCloseable {
                         config.appVersion()), new DeployBridge());
         this.link = new Link(LinkConfig.builder(config.brokerUrl(), config.boardId())
                 .credentials(config.username(), config.password())
+                .tls(config.tls())
                 .keepAliveS(config.keepAliveS())
                 .will(this::nextWill)
                 .build());
@@ -355,8 +357,8 @@ public final class Agent implements AutoCloseable {
         @Override
         public void disconnected(Link l, Throwable cause) {
             if (running) {
-                log.log("warning", "broker " + config.brokerUrl() + " not reachable (" + cause
-                        + "); retrying, events are kept on disk");
+                log.log("warning", "broker " + config.brokerUrl() + " not reachable ("
+                        + ConnectFailure.explain(cause, config.brokerUrl()) + "); retrying, events are kept on disk");
             }
         }
     }

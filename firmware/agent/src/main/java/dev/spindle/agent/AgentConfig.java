@@ -2,6 +2,7 @@ package dev.spindle.agent;
 
 import dev.spindle.agent.deploy.DeployConfig;
 import dev.spindle.protocol.Topics;
+import dev.spindle.protocol.mqtt.TlsConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -35,11 +36,20 @@ import java.util.TreeMap;
  * @param boardOrigin      how {@code boardType} was chosen: configured, or detected from
  *                         {@code board.model.file} ({@link BoardDetector})
  * @param deploy           the {@code deploy.*} keys (A/B slots, trusted keys, health check)
+ * @param tls              for an {@code ssl://} URL: {@code broker.ca}, {@code broker.cert}, {@code broker.key},
+ *                         {@code broker.tls.insecure}; null for {@code tcp://}
  */
 public record AgentConfig(String boardId, String fleet, String boardType, String brokerUrl, String username,
         char[] password, Path dataDir, double telemetryPeriodS, String appMain, String[] appArgs, String appVersion,
         Path temperatureFile, int outboxMaxEvents, int logLines, int keepAliveS, Map<String, String> simSetup,
-        String boardOrigin, DeployConfig deploy) {
+        String boardOrigin, DeployConfig deploy, TlsConfig tls) {
+
+    /** Never prints the password (records print every component). */
+    @Override
+    public String toString() {
+        return "AgentConfig[board=" + boardId + ", fleet=" + fleet + ", broker=" + brokerUrl + ", user=" + username
+                + ", tls=" + tls + ", data=" + dataDir + "]";
+    }
 
     /** Thrown for a bad configuration; the message names the file, the key and the fix. */
     public static final class Invalid extends Exception {
@@ -76,8 +86,10 @@ public record AgentConfig(String boardId, String fleet, String boardType, String
         }
         String url = p.getProperty("broker.url", "tcp://127.0.0.1:1883").trim();
         if (!url.matches("(tcp|ssl)://[^:/]+:\\d+")) {
-            throw new Invalid(source + ": broker.url '" + url + "' is not valid: use tcp://HOST:PORT, e.g. tcp://127.0.0.1:1883");
+            throw new Invalid(source + ": broker.url '" + url + "' is not valid: use tcp://HOST:PORT, e.g. "
+                    + "tcp://127.0.0.1:1883, or ssl://HOST:PORT for TLS, e.g. ssl://broker.example:8883");
         }
+        TlsConfig tls = tls(p, source, baseDir, url);
         String user = null;
         char[] pass = null;
         String cred = p.getProperty("broker.credentials");
@@ -115,7 +127,35 @@ public record AgentConfig(String boardId, String fleet, String boardType, String
                 resolve(baseDir, p.getProperty("temperature.file", "/sys/class/thermal/thermal_zone0/temp").trim()),
                 (int) number(p, source, "outbox.max.events", 1000, 1, 1_000_000),
                 (int) number(p, source, "log.lines", 500, 1, 100_000),
-                (int) number(p, source, "broker.keepalive.s", 30, 1, 3600), sim(p), type.origin(), deploy);
+                (int) number(p, source, "broker.keepalive.s", 30, 1, 3600), sim(p), type.origin(), deploy, tls);
+    }
+
+    private static TlsConfig tls(Properties p, String source, Path baseDir, String url) throws Invalid {
+        String ca = blankToNull(p.getProperty("broker.ca"));
+        String cert = blankToNull(p.getProperty("broker.cert"));
+        String key = blankToNull(p.getProperty("broker.key"));
+        String insecure = p.getProperty("broker.tls.insecure", "false").trim();
+        if (!insecure.equals("true") && !insecure.equals("false")) {
+            throw new Invalid(source + ": broker.tls.insecure=" + insecure + " is not valid: use true or false");
+        }
+        if (!url.startsWith("ssl://")) {
+            if (ca != null || cert != null || key != null || insecure.equals("true")) {
+                throw new Invalid(source + ": broker.ca/broker.cert/broker.key are set but broker.url " + url
+                        + " is plain TCP: use ssl://HOST:PORT (the broker's TLS listener, usually 8883)");
+            }
+            return null;
+        }
+        if ((cert == null) != (key == null)) {
+            throw new Invalid(source + ": broker.cert and broker.key go together: give both (the client certificate "
+                    + "and its PKCS#8 key) or neither");
+        }
+        TlsConfig t = TlsConfig.of(ca == null ? null : resolve(baseDir, ca), cert == null ? null : resolve(baseDir, cert),
+                key == null ? null : resolve(baseDir, key));
+        return insecure.equals("true") ? t.insecureNoHostnameCheck() : t;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 
     private static Map<String, String> sim(Properties p) {

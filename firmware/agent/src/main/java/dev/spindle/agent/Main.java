@@ -58,6 +58,10 @@ public final class Main {
         if (io.board() != null) {
             PriorityMap.install(io.board().priorityMap()); // the board definition's priority.map
         }
+        if (cfg.tls() != null && !cfg.tls().isHostnameChecked()) {
+            ring.log("warning", "INSECURE: broker.tls.insecure=true: the broker's certificate is not checked against "
+                    + "the host name in " + cfg.brokerUrl() + "; for development only, remove it in production");
+        }
         Agent agent;
         try {
             agent = new Agent(cfg, io, ring);

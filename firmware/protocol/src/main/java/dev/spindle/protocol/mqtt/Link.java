@@ -129,6 +129,10 @@ public final class Link implements AutoCloseable {
             throw new IllegalArgumentException("cannot make an MQTT client for " + config.serverUri + ": " + e, e);
         }
         client.setCallback(new PahoCallback());
+        if (config.tls != null && !config.tls.isHostnameChecked()) {
+            LOG.log(Level.WARNING, "INSECURE: " + config.clientId + " does not check that the broker's certificate "
+                    + "names " + config.serverUri + " (development only; remove the insecure TLS setting in production)");
+        }
     }
 
     public String clientId() {
@@ -307,6 +311,18 @@ public final class Link implements AutoCloseable {
         }
     }
 
+    /**
+     * Why the last connect failed or the connection was lost, with what to do (wrong CA, host
+     * name, expired certificate, refused password); empty when there was no error.
+     */
+    public String lastErrorExplained() {
+        Throwable e;
+        synchronized (lock) {
+            e = lastError;
+        }
+        return e == null ? "" : ConnectFailure.explain(e, config.serverUri);
+    }
+
     private String lastErrorText() {
         synchronized (lock) {
             return lastError == null ? "" : describe(lastError);
@@ -481,7 +497,7 @@ public final class Link implements AutoCloseable {
         }
     }
 
-    private MqttConnectOptions options() {
+    private MqttConnectOptions options() throws LinkException {
         MqttConnectOptions o = new MqttConnectOptions();
         o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         o.setCleanSession(config.cleanSession);
@@ -489,8 +505,17 @@ public final class Link implements AutoCloseable {
         o.setKeepAliveInterval(config.keepAliveS);
         o.setConnectionTimeout(config.connectTimeoutS);
         o.setMaxInflight(config.maxInflight);
-        o.setSocketFactory(config.serverUri.startsWith("ssl:")
-                ? new NoDelaySocketFactory(javax.net.ssl.SSLSocketFactory.getDefault()) : new NoDelaySocketFactory());
+        if (config.tls != null) {
+            try {
+                // a new context at each connect: renewed certificate files are read again
+                o.setSocketFactory(new NoDelaySslSocketFactory(config.tls.socketFactory()));
+            } catch (TlsConfig.TlsFileException e) {
+                throw new LinkException(e.getMessage(), e);
+            }
+            o.setHttpsHostnameVerificationEnabled(config.tls.isHostnameChecked());
+        } else {
+            o.setSocketFactory(new NoDelaySocketFactory());
+        }
         if (config.username != null) {
             o.setUserName(config.username);
         }

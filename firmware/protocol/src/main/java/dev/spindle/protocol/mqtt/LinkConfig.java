@@ -22,6 +22,7 @@ public final class LinkConfig {
     final Supplier<Will> will;
     final boolean cleanSession;
     final boolean backpressure;
+    final TlsConfig tls; // null for tcp://
 
     private LinkConfig(Builder b) {
         serverUri = b.serverUri;
@@ -38,6 +39,7 @@ public final class LinkConfig {
         will = b.will;
         cleanSession = b.cleanSession;
         backpressure = b.backpressure;
+        tls = b.serverUri.startsWith("ssl://") ? (b.tls == null ? TlsConfig.systemTrust() : b.tls) : null;
     }
 
     public String serverUri() {
@@ -46,6 +48,11 @@ public final class LinkConfig {
 
     public String clientId() {
         return clientId;
+    }
+
+    /** @return the TLS settings for an {@code ssl://} URL, null for {@code tcp://} */
+    public TlsConfig tls() {
+        return tls;
     }
 
     /**
@@ -76,6 +83,7 @@ public final class LinkConfig {
         private Supplier<Will> will;
         private boolean cleanSession = true;
         private boolean backpressure;
+        private TlsConfig tls;
 
         private Builder(String serverUri, String clientId) {
             if (serverUri == null || !serverUri.matches("(tcp|ssl)://.+:\\d+")) {
@@ -154,6 +162,21 @@ public final class LinkConfig {
          */
         public Builder backpressure(boolean wait) {
             backpressure = wait;
+            return this;
+        }
+
+        /**
+         * TLS settings (CA, client certificate, host name check) for an {@code ssl://} URL. Without
+         * them an {@code ssl://} link trusts the JDK's default CAs and checks the host name.
+         *
+         * @throws IllegalArgumentException for a {@code tcp://} URL: TLS settings there would be silently unused
+         */
+        public Builder tls(TlsConfig tls) {
+            if (tls != null && !serverUri.startsWith("ssl://")) {
+                throw new IllegalArgumentException("TLS settings (CA, certificate) were given but the broker URL "
+                        + serverUri + " is plain TCP: use ssl://HOST:PORT");
+            }
+            this.tls = tls;
             return this;
         }
 

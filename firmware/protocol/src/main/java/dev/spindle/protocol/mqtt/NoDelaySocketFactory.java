@@ -10,7 +10,7 @@ import javax.net.SocketFactory;
 /**
  * Makes Paho's sockets with TCP_NODELAY set. Paho does not set it, so Nagle's algorithm holds
  * small packets (a PUBACK, a reply) back for tens of milliseconds; with it a QoS 1 request/reply
- * on loopback takes well under one millisecond. Wraps the default or an SSL factory.
+ * on loopback takes well under one millisecond. For TLS, {@link NoDelaySslSocketFactory} does the same.
  *
  * <p>Plain sockets also get a buffered input stream: Paho reads each packet in three or more
  * small reads (fixed header byte, length bytes one by one, the rest), and without a buffer each

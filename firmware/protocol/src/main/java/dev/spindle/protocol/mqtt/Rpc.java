@@ -30,6 +30,7 @@ public final class Rpc {
     private final String fleet;
     private final String replyTopic;
     private final String idPrefix;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final AtomicLong nextId = new AtomicLong(1);
     private final Map<String, CompletableFuture<Reply>> pending = new ConcurrentHashMap<>();
     private volatile long resendEveryMs = 2000;
@@ -52,9 +53,14 @@ public final class Rpc {
         resendEveryMs = ms;
     }
 
-    /** A fresh request id, unique for this client. */
+    /**
+     * A fresh request id, unique for this client: a counter and 64 random bits. The random part
+     * matters under a per-board ACL (docs/security.md): boards may publish to every reply topic of
+     * the fleet, so a compromised board could answer requests meant for other boards if it could
+     * guess their ids; it sees only the requests sent to itself.
+     */
     public String newId() {
-        return idPrefix + nextId.getAndIncrement();
+        return idPrefix + nextId.getAndIncrement() + "-" + String.format("%016x", RANDOM.nextLong());
     }
 
     /** {@link #call(String, String, String, Map, long)} with a fresh id. */

@@ -1,0 +1,65 @@
+package dev.spindle.protocol.mqtt;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * An {@link SSLSocketFactory} whose sockets have TCP_NODELAY set (see {@link NoDelaySocketFactory}
+ * for why). Paho refuses an {@code ssl://} URL unless the factory is an SSLSocketFactory, so the
+ * plain wrapper cannot be used there.
+ */
+final class NoDelaySslSocketFactory extends SSLSocketFactory {
+    private final SSLSocketFactory delegate;
+
+    NoDelaySslSocketFactory(SSLSocketFactory delegate) {
+        this.delegate = delegate;
+    }
+
+    private static Socket noDelay(Socket s) throws IOException {
+        s.setTcpNoDelay(true);
+        return s;
+    }
+
+    @Override
+    public String[] getDefaultCipherSuites() {
+        return delegate.getDefaultCipherSuites();
+    }
+
+    @Override
+    public String[] getSupportedCipherSuites() {
+        return delegate.getSupportedCipherSuites();
+    }
+
+    @Override
+    public Socket createSocket() throws IOException {
+        return noDelay(delegate.createSocket());
+    }
+
+    @Override
+    public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+        s.setTcpNoDelay(true);
+        return delegate.createSocket(s, host, port, autoClose);
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+        return noDelay(delegate.createSocket(host, port));
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+        return noDelay(delegate.createSocket(host, port, localHost, localPort));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+        return noDelay(delegate.createSocket(host, port));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+        return noDelay(delegate.createSocket(address, port, localAddress, localPort));
+    }
+}
