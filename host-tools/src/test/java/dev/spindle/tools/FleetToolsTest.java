@@ -234,8 +234,10 @@ class FleetToolsTest {
                 long now = System.currentTimeMillis();
                 // fleet t2, so the retained messages stay out of the other tests' fleet
                 board.publish(Topics.state("t2", "b4"), Json.bytes(new StateMessage(1, now, "t2", "b4", true, null, 1,
-                        "sim", "0.1.0", "app-2", null, now, 0.3)), 1, true);
-                board.publish(Topics.telemetry("t2", "b4"), Json.bytes(new TelemetryMessage(1, now, 1, 0.3, 10, 1, 1,
+                        "sim", "0.1.0", "app-2", null, now, 1.0)), 1, true);
+                // a period of 1 s (stale after 3 s): long enough that a loaded machine delivers
+                // the messages before they count as stale, so ONLINE is always seen first
+                board.publish(Topics.telemetry("t2", "b4"), Json.bytes(new TelemetryMessage(1, now, 1, 1.0, 10, 1, 1,
                         null, null, null, 3, 20, "ok", "running", Map.of())), 1, true);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
