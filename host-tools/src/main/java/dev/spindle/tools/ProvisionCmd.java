@@ -66,9 +66,15 @@ public final class ProvisionCmd implements Callable<Integer> {
     @Option(names = "--passwd", paramLabel = "FILE", description = "the broker's password file to add the board to")
     Path passwd;
 
-    @Option(names = "--board-type", defaultValue = "unknown", paramLabel = "TYPE",
-            description = "board.type of the agent config, e.g. rpi4b (default: ${DEFAULT-VALUE})")
+    @Option(names = "--board-type", paramLabel = "TYPE",
+            description = "board.type of the agent config, e.g. rpi4b (default: not set, so the agent detects its"
+                    + " board from /proc/device-tree/model)")
     String boardType;
+
+    @Option(names = "--trust", paramLabel = "FILE.pub",
+            description = "a public key whose signed bundles the board installs (spindle keygen); repeatable;"
+                    + " copied into trust/ and set as deploy.trust")
+    List<Path> trust = new java.util.ArrayList<>();
 
     @Option(names = "--data-dir", defaultValue = "/var/lib/spindle", paramLabel = "PATH",
             description = "data.dir on the board (default: ${DEFAULT-VALUE})")
@@ -95,8 +101,20 @@ public final class ProvisionCmd implements Callable<Integer> {
                 throw new ToolException(ExitCodes.USAGE, "--broker " + broker + " is not a TLS URL: use ssl://HOST:PORT, "
                         + "with HOST a name in the broker's certificate");
             }
+            for (Path t : trust) {
+                if (!Files.isRegularFile(t) || !t.getFileName().toString().endsWith(".pub")) {
+                    throw new ToolException(ExitCodes.USAGE, "--trust " + t + " is not a public key file (NAME.pub from"
+                            + " spindle keygen)");
+                }
+            }
             Path dir = out.resolve(board);
             Files.createDirectories(dir);
+            if (!trust.isEmpty()) {
+                Path trustDir = Files.createDirectories(dir.resolve("trust"));
+                for (Path t : trust) {
+                    Files.copy(t, trustDir.resolve(t.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
             String password = Secrets.randomPassword();
             boolean withCert = caKey != null;
             if (withCert) {
@@ -117,13 +135,16 @@ public final class ProvisionCmd implements Callable<Integer> {
                     "# Relative paths are relative to this file. docs/agent.md lists every key.",
                     "board.id=" + board,
                     "fleet=" + fleet,
-                    "board.type=" + boardType,
+                    boardType == null ? "# board.type: not set, the agent detects it from /proc/device-tree/model"
+                            : "board.type=" + boardType,
                     "broker.url=" + broker,
                     "broker.credentials=credentials.properties",
                     "broker.ca=ca.crt",
                     withCert ? "broker.cert=board.crt" : "# broker.cert=board.crt (spindle provision --ca-key)",
                     withCert ? "broker.key=board.key" : "# broker.key=board.key",
                     "data.dir=" + dataDir,
+                    trust.isEmpty() ? "# deploy.trust=trust (spindle provision --trust KEY.pub): keys whose bundles it installs"
+                            : "deploy.trust=trust",
                     ""));
             boolean rotated = false;
             if (passwd != null) {
@@ -169,6 +190,9 @@ public final class ProvisionCmd implements Callable<Integer> {
         o.println("  credentials.properties  user " + board + ", a new random password (mode 0600)");
         if (withCert) {
             o.println("  board.crt, board.key    client certificate from the fleet CA (key mode 0600)");
+        }
+        if (!trust.isEmpty()) {
+            o.println("  trust/                  the public keys whose signed bundles the board installs");
         }
         if (passwd != null) {
             o.println((rotated ? "password replaced in " : "added to ") + passwd + ": reload Mosquitto (kill -HUP PID)");

@@ -117,6 +117,20 @@ class DataDirFailureTest {
         assertNoTornFiles(data);
     }
 
+    /** Appends to {@code filler} until the file system is full. */
+    private static void fill(Path filler) throws IOException {
+        try (OutputStream out = Files.newOutputStream(filler, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND)) {
+            byte[] block = new byte[4096];
+            while (true) {
+                out.write(block);
+                out.flush();
+            }
+        } catch (IOException full) {
+            assertTrue(String.valueOf(full.getMessage()).contains("No space left"), full.toString());
+        }
+    }
+
     @Test
     void fullDiskIsReportedAndOldFilesStayValid() throws Exception {
         Path data = mnt.resolve("data");
@@ -126,15 +140,13 @@ class DataDirFailureTest {
             agent.start();
             probe.await("state", s -> s.path("online").asBoolean());
             probe.await("telemetry", t -> true);
-            // fill the file system to the last byte
-            try (OutputStream out = Files.newOutputStream(filler)) {
-                byte[] block = new byte[4096];
-                while (true) {
-                    out.write(block);
-                    out.flush();
-                }
-            } catch (IOException full) {
-                assertTrue(String.valueOf(full.getMessage()).contains("No space left"), full.toString());
+            // fill the file system to the last byte; the agent deletes the files of events it sent,
+            // which frees pages again, so top the filler up until the agent's own write fails
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (probe.all("events").stream().noneMatch(e -> e.path("type").asText().equals("storage_failed"))
+                    && System.currentTimeMillis() < deadline) {
+                fill(filler);
+                Thread.sleep(200);
             }
             JsonNode failed = probe.await("events", e -> e.path("type").asText().equals("storage_failed")).body();
             assertEquals("disk_full", failed.path("data").path("problem").asText(), failed.toString());

@@ -114,6 +114,33 @@ class SecretsAndOptionsTest {
     }
 
     @Test
+    void provisionedConfigDetectsTheBoardAndTrustsTheGivenKeys() throws Exception {
+        Path ca = dir.resolve("ca");
+        Path keys = dir.resolve("keys");
+        CommandLine cl = SpindleCommand.commandLine();
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        assertEquals(0, cl.execute("ca", "init", "--out", ca.toString()));
+        assertEquals(0, cl.execute("keygen", "--out", keys.toString(), "--name", "fleet-2026"));
+        assertEquals(0, cl.execute("provision", "pi-07", "--fleet", "lab", "--out", dir.resolve("boards").toString(),
+                "--broker", "ssl://broker.lab:8883", "--ca-cert", ca.resolve("ca.crt").toString(), "--trust",
+                keys.resolve("fleet-2026.pub").toString()));
+        Path board = dir.resolve("boards/pi-07");
+        assertEquals(Files.readString(keys.resolve("fleet-2026.pub")), Files.readString(board.resolve("trust/fleet-2026.pub")));
+        dev.spindle.agent.AgentConfig cfg = dev.spindle.agent.AgentConfig.load(board.resolve("agent.properties"));
+        assertEquals(List.of(board.resolve("trust")), cfg.deploy().trust());
+        // no board.type: the agent detects its board (here, not a Pi: no model file, so no HAL)
+        assertFalse(Files.readString(board.resolve("agent.properties")).contains("\nboard.type="));
+        // a trust file that is not a public key is a usage error
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        assertEquals(2, cl.execute("provision", "pi-08", "--fleet", "lab", "--out", dir.resolve("boards").toString(),
+                "--broker", "ssl://broker.lab:8883", "--ca-cert", ca.resolve("ca.crt").toString(), "--trust",
+                keys.resolve("fleet-2026.key").toString()));
+        assertTrue(err.toString().contains("is not a public key file"), err.toString());
+    }
+
+    @Test
     void tlsSettingsWithAPlainUrlAreAUsageError() {
         StringWriter err = new StringWriter();
         CommandLine cl = SpindleCommand.commandLine();

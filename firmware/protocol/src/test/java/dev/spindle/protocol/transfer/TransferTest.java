@@ -153,7 +153,10 @@ class TransferTest {
         Link dying = TestBoard.link(broker.url(), "host-dying");
         dying.start();
         assertTrue(dying.awaitConnected(30_000));
-        TransferSender first = new TransferSender(dying, TestBoard.FLEET, OPTIONS.withChunk(CHUNK, 2));
+        // progress after every ack (progressEveryMs 0): with the default 200 ms a fast machine
+        // finishes the 49 chunks before the first progress call, and the sender never "dies"
+        TransferSender first = new TransferSender(dying, TestBoard.FLEET,
+                new SenderOptions(CHUNK, 2, 5_000, 2_000, 30_000, 60_000, 300_000, 120_000, 0, false));
         AtomicInteger ackedAtDeath = new AtomicInteger();
         TransferException dead = assertThrows(TransferException.class, () -> first.send("pi-1", file, null,
                 new TransferListener() {
