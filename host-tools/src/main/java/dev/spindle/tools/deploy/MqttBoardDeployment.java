@@ -105,8 +105,8 @@ public final class MqttBoardDeployment implements BoardDeployment {
                 return Outcome.done(st.activeVersion() != null ? st.activeVersion() : task.bundle().version());
             }
             if (st != null && st.failedReason() != null && !st.busyWith(sha)) {
-                return Outcome.failed("the board refuses this bundle: " + st.failedReason()
-                        + " (it failed there before; see docs/deploy.md)");
+                return Outcome.failed("previously_failed: the board refuses this bundle, it failed there before ("
+                        + st.failedReason() + "); fix it and deploy a new build, or use --force (docs/deploy.md)");
             }
             if (st != null && st.busyWith(sha) && DeployEvents.step(st.pendingPhase()) != null
                     && DeployEvents.step(st.pendingPhase()) != BoardState.TRANSFERRING) {
@@ -176,7 +176,8 @@ public final class MqttBoardDeployment implements BoardDeployment {
         if (evSha != null && !sha.equalsIgnoreCase(String.valueOf(evSha))) {
             return null;
         }
-        String reason = data.get("reason") == null ? e.message() : String.valueOf(data.get("reason"));
+        String reason = data.get("reason") == null ? e.message() : String.valueOf(data.get("reason"))
+                + (data.get("detail") == null ? "" : ": " + data.get("detail"));
         String version = data.get("version") == null ? null : String.valueOf(data.get("version"));
         switch (e.type()) {
             case DeployEvents.PROGRESS -> {
