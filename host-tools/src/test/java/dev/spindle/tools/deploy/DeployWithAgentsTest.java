@@ -242,6 +242,48 @@ class DeployWithAgentsTest {
         assertEquals("4.0.0", b1.deploy().firmwareVersion());
     }
 
+    @Test
+    void theHostToolKilledInTheMiddleOfTheTransfer_resumeFinishesTheRollout() throws Exception {
+        SlotBundles bundles = new SlotBundles(dir.resolve("bundles"));
+        Path big = paddedBundle(bundles, 24 << 20);
+        String sha = SlotBundles.sha256(big);
+        Agent b1 = agent("b1", bundles.trust());
+
+        Path state = dir.resolve("state");
+        Process host = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-cp", System.getProperty("java.class.path"), SpindleCommand.class.getName(), "deploy", big.toString(),
+                "--board", "b1", "--broker", mosquitto.url(), "--fleet", FLEET, "--state-dir", state.toString(),
+                "--trust", bundles.trust().toString(), "--discover", "700", "--json")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("host.log").toFile()).start();
+        Path part = dir.resolve("board-b1/incoming/" + sha + ".part");
+        try {
+            long deadline = System.currentTimeMillis() + 90_000;
+            while (!Files.exists(part) && host.isAlive() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(2);
+            }
+            assertTrue(Files.exists(part), () -> "the transfer never started: " + read(dir.resolve("host.log")));
+        } finally {
+            host.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no clean-up in the host tool
+        }
+        assertFalse(Files.exists(dir.resolve("board-b1/incoming/" + sha + ".done")), "the transfer ended too soon");
+
+        Run r = spindle("deploy", "--resume", "--broker", mosquitto.url(), "--fleet", FLEET, "--state-dir",
+                state.toString(), "--status-poll", "300ms", "--json");
+        assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
+        assertEquals("done", r.board("b1").path("state").asText(), r.out());
+        assertEquals("4.0.0", b1.deploy().firmwareVersion());
+        String audit = Files.readString(state.resolve("audit.log"));
+        assertTrue(audit.contains("rollout_resumed") && audit.contains(sha), audit);
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (java.io.IOException e) {
+            return "(" + e.getMessage() + ")";
+        }
+    }
+
     /** A signed bundle of the good slot app with a library of {@code padBytes} random (incompressible) bytes. */
     private Path paddedBundle(SlotBundles bundles, int padBytes) throws Exception {
         Path work = Files.createDirectories(dir.resolve("padded"));
