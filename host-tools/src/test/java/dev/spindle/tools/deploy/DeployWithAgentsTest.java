@@ -217,9 +217,10 @@ class DeployWithAgentsTest {
     @Test
     void aBrokerRestartInTheMiddleOfTheTransfer_theRolloutStillCompletes() throws Exception {
         SlotBundles bundles = new SlotBundles(dir.resolve("bundles"));
-        Path big = paddedBundle(bundles, 24 << 20);
+        Path big = paddedBundle(bundles, 16 << 20);
         String sha = SlotBundles.sha256(big);
         Agent b1 = agent("b1", bundles.trust());
+        long t0 = System.nanoTime();
 
         AtomicReference<Run> result = new AtomicReference<>();
         Thread host = new Thread(() -> result.set(deploy(big, bundles.trust(), "b1")), "e2e-deploy");
@@ -236,6 +237,7 @@ class DeployWithAgentsTest {
         Thread.sleep(1500);
         mosquitto.start();
         host.join(150_000);
+        System.out.println("e2e broker restart: rollout ended after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         Run r = result.get();
         assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
         assertEquals("done", r.board("b1").path("state").asText(), r.out());
@@ -245,7 +247,8 @@ class DeployWithAgentsTest {
     @Test
     void theHostToolKilledInTheMiddleOfTheTransfer_resumeFinishesTheRollout() throws Exception {
         SlotBundles bundles = new SlotBundles(dir.resolve("bundles"));
-        Path big = paddedBundle(bundles, 24 << 20);
+        Path big = paddedBundle(bundles, 12 << 20);
+        long t0 = System.nanoTime();
         String sha = SlotBundles.sha256(big);
         Agent b1 = agent("b1", bundles.trust());
 
@@ -266,9 +269,11 @@ class DeployWithAgentsTest {
             host.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no clean-up in the host tool
         }
         assertFalse(Files.exists(dir.resolve("board-b1/incoming/" + sha + ".done")), "the transfer ended too soon");
+        System.out.println("e2e resume: host tool killed after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
 
         Run r = spindle("deploy", "--resume", "--broker", mosquitto.url(), "--fleet", FLEET, "--state-dir",
                 state.toString(), "--status-poll", "300ms", "--json");
+        System.out.println("e2e resume: resumed rollout ended after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
         assertEquals("done", r.board("b1").path("state").asText(), r.out());
         assertEquals("4.0.0", b1.deploy().firmwareVersion());
