@@ -141,7 +141,7 @@ final class DemoCmd extends ToolCommand {
             }
             out.println("  mosquitto_sub -h 127.0.0.1 -p " + broker.port() + " -v -t 'spindle/v1/demo/#'");
             if (trustKey() != null) {
-                out.println("  " + spindle + "deploy firmware/examples/target/bundles/priority-demo.zip --board demo-1" + b
+                out.println("  " + spindle + "deploy firmware/examples/target/bundles/demo-firmware.zip --board demo-2" + b
                         + "  # make bundle first; the boards trust " + trustKey());
             } else {
                 out.println("  (spindle deploy: run make bundle first, then restart the demo: the boards trust"
