@@ -34,6 +34,13 @@ public final class TransferUploader implements BundleUploader {
 
     @Override
     public void upload(String board, BundleInfo bundle, Progress progress) throws UploadException, InterruptedException {
+        upload(board, bundle, progress, false);
+    }
+
+    /** {@code force}: the open request's {@code meta.force}, which the agent passes to its install. */
+    @Override
+    public void upload(String board, BundleInfo bundle, Progress progress, boolean force)
+            throws UploadException, InterruptedException {
         TransferSender sender = new TransferSender(link, fleet, options);
         TransferListener listener = new TransferListener() {
             @Override
@@ -47,7 +54,8 @@ public final class TransferUploader implements BundleUploader {
             }
         };
         try {
-            Map<String, Object> meta = Map.of("name", bundle.name(), "version", bundle.version());
+            Map<String, Object> meta = force ? Map.of("name", bundle.name(), "version", bundle.version(), "force", true)
+                    : Map.of("name", bundle.name(), "version", bundle.version());
             TransferResult r = sender.send(board, bundle.path(), meta, listener);
             if (r.alreadyComplete()) {
                 // The board took this file before, but the rollout only uploads when the board neither runs

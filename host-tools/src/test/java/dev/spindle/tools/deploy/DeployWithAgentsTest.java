@@ -132,8 +132,12 @@ class DeployWithAgentsTest {
                 FLEET, "--state-dir", dir.resolve("state").toString(), "--trust", trust.toString(), "--discover",
                 "700", "--status-poll", "300ms", "--json"));
         for (String b : boards) {
-            a.add("--board");
-            a.add(b);
+            if (b.startsWith("--")) {
+                a.add(b);
+            } else {
+                a.add("--board");
+                a.add(b);
+            }
         }
         return spindle(a.toArray(new String[0]));
     }
@@ -212,6 +216,15 @@ class DeployWithAgentsTest {
         assertEquals("failed", again.board("b1").path("state").asText(), again.out());
         assertTrue(again.board("b1").path("reason").asText().startsWith("previously_failed"), again.out());
         assertEquals("factory", b1.deploy().activeSlot());
+
+        // --force: the board installs it anyway (meta.force of the transfer), and it crashes again
+        Run forced = deploy(bad, bundles.trust(), "b1", "--force");
+        assertEquals(ExitCodes.ROLLOUT_INCOMPLETE, forced.code(), forced.out() + forced.err());
+        assertEquals("rolled_back", forced.board("b1").path("state").asText(), forced.out());
+        assertTrue(forced.board("b1").path("reason").asText().startsWith("app_crashed"), forced.out());
+        assertTrue(b1.deploy().awaitIdle(30_000));
+        assertEquals("factory", b1.deploy().activeSlot());
+        assertEquals(2, b1.deploy().state().history().stream().filter(h -> "rolled_back".equals(h.outcome())).count());
     }
 
     @Test
