@@ -59,6 +59,11 @@ final class DemoCmd extends ToolCommand {
     @Option(names = "--duration", paramLabel = "S", defaultValue = "0", hidden = true, description = "Stop after S seconds.")
     long durationS;
 
+    @Option(names = "--trust", paramLabel = "PUB|DIR",
+            description = "Public key(s) the demo boards trust for spindle deploy (default: .dev-keys/dev.pub when it"
+                    + " exists, the development key of make bundle).")
+    Path trust;
+
     private final Map<String, String> lastState = new ConcurrentHashMap<>();
     /** Released when run() has stopped the boards and the broker; the shutdown hook waits for it. */
     private final CountDownLatch cleanedUp = new CountDownLatch(1);
@@ -135,6 +140,13 @@ final class DemoCmd extends ToolCommand {
                 out.println("  " + spindle + (t[1].isEmpty() ? t[0] : t[0] + " ".repeat(width - t[0].length()) + "  # " + t[1]));
             }
             out.println("  mosquitto_sub -h 127.0.0.1 -p " + broker.port() + " -v -t 'spindle/v1/demo/#'");
+            if (trustKey() != null) {
+                out.println("  " + spindle + "deploy firmware/examples/target/bundles/demo-firmware.zip --board demo-2" + b
+                        + "  # make bundle first; the boards trust " + trustKey());
+            } else {
+                out.println("  (spindle deploy: run make bundle first, then restart the demo: the boards trust"
+                        + " .dev-keys/dev.pub once it exists, or the key given with --trust)");
+            }
             out.println("Ctrl-C stops the boards (they go offline) and the broker.");
             out.println();
             out.flush();
@@ -192,11 +204,21 @@ final class DemoCmd extends ToolCommand {
         Files.writeString(cfg, String.join("\n", "board.id=" + board, "fleet=" + fleet, "board.type=sim",
                 "broker.url=" + url, "data.dir=" + dir.resolve("data"), "telemetry.period.s=" + periodS,
                 "app.main=" + app, "app.version=examples-demo", "sim.connect=serial0:serial1",
+                trustKey() == null ? "" : "deploy.trust=" + trustKey().toAbsolutePath(), "deploy.health.grace.ms=5000",
                 buttonS > 0 ? "sim.button=27:" + Math.round(buttonS * 1000) : "", ""), StandardCharsets.UTF_8);
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), "dev.spindle.agent.Main", "--config", cfg.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
+    }
+
+    /** @return the key the demo boards trust for deploys, or null (then they refuse every bundle) */
+    private Path trustKey() {
+        if (trust != null) {
+            return trust;
+        }
+        Path dev = Path.of(".dev-keys", "dev.pub");
+        return Files.isRegularFile(dev) ? dev : null;
     }
 
     private void show(Inbound m) {

@@ -3,6 +3,7 @@ package dev.spindle.agent;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spindle.agent.deploy.AppSpec;
+import dev.spindle.agent.deploy.BundleIntake;
 import dev.spindle.agent.deploy.DeployController;
 import dev.spindle.agent.deploy.DeployHost;
 import dev.spindle.agent.deploy.DeployRefused;
@@ -24,6 +25,8 @@ import dev.spindle.protocol.mqtt.Link;
 import dev.spindle.protocol.mqtt.LinkConfig;
 import dev.spindle.protocol.mqtt.LinkException;
 import dev.spindle.protocol.mqtt.Will;
+import dev.spindle.protocol.transfer.ReceiverOptions;
+import dev.spindle.protocol.transfer.TransferReceiver;
 import dev.spindle.threading.Deadlock;
 import dev.spindle.threading.ThreadInfo;
 import dev.spindle.threading.ThreadListener;
@@ -84,6 +87,8 @@ public final class Agent implements AutoCloseable {
     private final Link link;
     private final AppHost apps; // the firmware app that runs now (factory app.main or a slot's bundle)
     private final DeployController deploy; // A/B slots, health check, rollback (docs/deploy.md)
+    private final BundleIntake intake; // hands transferred bundles to deploy
+    private final TransferReceiver transfers; // the MQTT transfer of bundles (docs/protocol.md, "Transfer")
     private final Map<String, Command> commands = new LinkedHashMap<>(); // filled before start, read-only after
     private final CommandDispatcher dispatcher;
     private final ScheduledExecutorService timer;
@@ -131,15 +136,19 @@ public final class Agent implements AutoCloseable {
         this.session = sessions.next();
         this.apps = new AppHost(config.appArgs(), new AppEvents(),
                 new FirmwareContext(io.board(), config.boardId(), config.appArgs()));
+        DeployBridge bridge = new DeployBridge();
         this.deploy = new DeployController(config.deploy(), config.dataDir(), config.boardType(), VERSION,
                 new AppSpec(config.appMain(), Agent.class.getClassLoader(), DeployState.FACTORY, DeployState.FACTORY,
-                        config.appVersion()), new DeployBridge());
+                        config.appVersion()), bridge);
         this.link = new Link(LinkConfig.builder(config.brokerUrl(), config.boardId())
                 .credentials(config.username(), config.password())
                 .tls(config.tls())
                 .keepAliveS(config.keepAliveS())
                 .will(this::nextWill)
                 .build());
+        this.intake = new BundleIntake(deploy, bridge, config.dataDir());
+        this.transfers = new TransferReceiver(link, config.fleet(), config.boardId(), config.dataDir().resolve("incoming"),
+                ReceiverOptions.defaults().withMaxBundleBytes(config.deploy().maxBundleBytes()), intake).events(intake);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "agent-timer-" + config.boardId()));
         this.sender = daemon(this::sendLoop, "agent-sender-" + config.boardId());
         this.crashListener = new CrashListener();
@@ -229,6 +238,13 @@ public final class Agent implements AutoCloseable {
         timer.scheduleAtFixedRate(guard(this::telemetryTick), 0, periodMs, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(guard(this::checkTick), CHECK_EVERY_MS, CHECK_EVERY_MS, TimeUnit.MILLISECONDS);
         deploy.boot(); // resolves an interrupted deploy, starts the active firmware (slot or app.main)
+        intake.cleanUp(); // bundle files of deploys the restart ended
+        try {
+            transfers.start();
+        } catch (IOException | LinkException e) {
+            log.log("error", "cannot receive bundles: " + e.getMessage() + " (check that " + transfers.stagingDir()
+                    + " is writable); deploys will fail until the agent restarts");
+        }
         link.start();
     }
 
@@ -247,6 +263,7 @@ public final class Agent implements AutoCloseable {
             return;
         }
         running = false;
+        transfers.close(); // no new bundle; a partial one stays staged for the next start
         deploy.close();
         if (!apps.stop("agent_stop", 3000)) {
             log.log("warning", "the app did not stop within 3 s; the agent stops anyway");

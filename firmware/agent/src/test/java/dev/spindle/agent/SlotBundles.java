@@ -43,6 +43,12 @@ public final class SlotBundles {
         return s;
     }
 
+    /** Signs any bundle with this key (e.g. one built with extra libraries). */
+    public Path sign(Path unsigned, Path out) throws Exception {
+        BundleSigner.sign(unsigned, key.getPrivate(), out);
+        return out;
+    }
+
     /** An unsigned bundle. */
     public Path unsigned(String name, String version, String mode) throws IOException {
         Path jar = dir.resolve("app-" + name + "-" + version + "-" + mode + ".jar");

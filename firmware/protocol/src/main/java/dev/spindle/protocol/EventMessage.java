@@ -45,10 +45,15 @@ public record EventMessage(int v, long ts, long session, long seq, String type, 
     /** The deploy state file was missing parts, damaged or inconsistent and was repaired (data.problem). */
     public static final String DEPLOY_STATE_RECOVERED = "deploy_state_recovered";
 
+    /** A bundle transfer was opened on the board, new or resumed (data: sha256, name, size, held, chunks). */
+    public static final String TRANSFER_STARTED = "transfer_started";
+    /** A bundle transfer failed on the board (data: sha256, code); the sender got the same error. */
+    public static final String TRANSFER_FAILED = "transfer_failed";
+
     /** The types this version sends; later versions may add more (consumers must accept unknown ones). */
     public static final String[] TYPES = {AGENT_STARTED, APP_STARTED, APP_STOPPED, APP_FAILED, THREAD_CRASHED,
         DEADLOCK, BAD_REQUEST, EVENTS_DROPPED, STORAGE_FAILED, STORAGE_RECOVERED, DEPLOY_PROGRESS, DEPLOY_DONE,
-        DEPLOY_FAILED, ROLLBACK, DEPLOY_STATE_RECOVERED};
+        DEPLOY_FAILED, ROLLBACK, DEPLOY_STATE_RECOVERED, TRANSFER_STARTED, TRANSFER_FAILED};
 
     public static final String INFO = "info";
     public static final String WARNING = "warning";

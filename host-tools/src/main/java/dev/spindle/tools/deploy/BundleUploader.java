@@ -22,6 +22,15 @@ public interface BundleUploader {
      */
     void upload(String board, BundleInfo bundle, Progress progress) throws UploadException, InterruptedException;
 
+    /**
+     * The same, asking the board to install the bundle even if it failed there before
+     * ({@code spindle deploy --force}). Uploaders that cannot pass the request ignore it.
+     */
+    default void upload(String board, BundleInfo bundle, Progress progress, boolean force)
+            throws UploadException, InterruptedException {
+        upload(board, bundle, progress);
+    }
+
     /** Transfer progress of one board. */
     @FunctionalInterface
     interface Progress {

@@ -123,6 +123,11 @@ public final class DeployCmd implements Callable<Integer> {
             description = "Accept an unsigned bundle (only boards in development mode install it).")
     boolean allowUnsigned;
 
+    @Option(names = "--force",
+            description = "Install the bundle also on boards where it failed before (they refuse it otherwise:"
+                    + " previously_failed). Not stored for --resume: give it again.")
+    boolean force;
+
     @Option(names = "--discover", paramLabel = "MS", defaultValue = "2000",
             description = "How long to collect the fleet's state before choosing boards, ms (default ${DEFAULT-VALUE}).")
     long discoverMs;
@@ -373,7 +378,7 @@ public final class DeployCmd implements Callable<Integer> {
             Rpc rpc = new Rpc(link, rec.fleet);
             BundleUploader uploader = uploaders.create(link, rec.fleet, rpc);
             deployment = new MqttBoardDeployment(link, rec.fleet, rpc, uploader, Duration.ofMillis(broker.timeoutMs()),
-                    poll);
+                    poll).force(force);
         } catch (UnsupportedOperationException e) {
             throw new ToolException(ExitCodes.FAILURE, "no board was touched: " + e.getMessage());
         } catch (LinkException e) {

@@ -4,38 +4,40 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * What a rollout reads from a board's {@code deploy.status} reply (docs/deploy.md, "What the host
- * expects from a board"):
+ * reads from a board"; the board side is {@code DeployController.status()}):
  * <pre>
- * {"active":  {"slot":"a","name":"blink","version":"1.2.0","sha256":"…"},
- *  "pending": {"sha256":"…","phase":"health_check"}          (absent when idle)
- *  "failed":  [{"sha256":"…","reason":"health_check_failed: …"}]}
+ * {"active":"a", "previous":"b", "firmware_name":"blink", "firmware_version":"1.2.0", "busy":false,
+ *  "slots":   {"a":{"status":"good","bundle":"blink","version":"1.2.0","sha256":"…",…}, "b":{…}},
+ *  "pending": {"op":"health_check","id":"d-3","slot":"b","sha256":"…",…}   (null when idle)
+ *  "failed":  [{"sha256":"…","bundle":"blink","version":"1.3.0","reason":"app_crashed","detail":"…"}], …}
  * </pre>
  * Missing fields read as unknown.
  *
- * @param activeSha256  SHA-256 of the bundle in the active slot, or null
- * @param activeVersion its version, or null
- * @param pendingSha256 the bundle being transferred or installed, or null
- * @param pendingPhase  its phase, or null
- * @param failedReason  the reason recorded for {@code sha256} among the board's failed bundles,
- *                      null when it is not there
+ * @param activeSha256  SHA-256 of the bundle in the active slot, or null (factory firmware)
+ * @param activeVersion the running firmware's version, or null
+ * @param pendingSha256 the bundle being installed or health-checked, or null
+ * @param pendingPhase  its step ({@code pending.op}: installing, switching, health_check, rolling_back), or null
+ * @param failedReason  {@code reason: detail} recorded for {@code sha256} among the board's failed
+ *                      bundles, null when it is not there
  */
 public record DeployStatus(String activeSha256, String activeVersion, String pendingSha256, String pendingPhase,
         String failedReason) {
 
     /** @param body the reply body; {@code sha256} is the rollout's bundle */
     public static DeployStatus parse(JsonNode body, String sha256) {
-        JsonNode active = body.path("active");
+        String active = text(body, "active");
+        JsonNode slot = active == null ? null : body.path("slots").path(active);
         JsonNode pending = body.path("pending");
         String failed = null;
         for (JsonNode f : body.path("failed")) {
-            if (f.isTextual() && f.asText().equalsIgnoreCase(sha256)) {
-                failed = "failed earlier on this board";
-            } else if (sha256.equalsIgnoreCase(f.path("sha256").asText(""))) {
-                failed = f.path("reason").asText("failed earlier on this board");
+            if (sha256.equalsIgnoreCase(f.path("sha256").asText(""))) {
+                String reason = text(f, "reason");
+                String detail = text(f, "detail");
+                failed = reason == null ? "failed earlier on this board" : detail == null ? reason : reason + ": " + detail;
             }
         }
-        return new DeployStatus(text(active, "sha256"), text(active, "version"), text(pending, "sha256"),
-                text(pending, "phase"), failed);
+        return new DeployStatus(slot == null ? null : text(slot, "sha256"), text(body, "firmware_version"),
+                text(pending, "sha256"), text(pending, "op"), failed);
     }
 
     private static String text(JsonNode n, String field) {

@@ -53,6 +53,7 @@ public final class MqttBoardDeployment implements BoardDeployment {
     private final long rpcTimeoutMs;
     private final long pollMs;
     private final Map<String, BlockingQueue<EventMessage>> watches = new ConcurrentHashMap<>();
+    private volatile boolean force; // set once before the rollout runs
 
     /**
      * Subscribes to the fleet's events on {@code link} (kept for the link's life).
@@ -70,6 +71,16 @@ public final class MqttBoardDeployment implements BoardDeployment {
         this.rpcTimeoutMs = rpcTimeout.toMillis();
         this.pollMs = poll.toMillis();
         link.subscribe(Topics.fleetFilter(fleet, Topics.EVENTS), Wire.QOS_RELIABLE, this::onEvent);
+    }
+
+    /**
+     * Installs the bundle even on boards where it failed before ({@code spindle deploy --force}):
+     * their failed mark does not end the board's deploy; the events (and the board running the
+     * bundle) do.
+     */
+    public MqttBoardDeployment force(boolean f) {
+        this.force = f;
+        return this;
     }
 
     private void onEvent(Inbound m) {
@@ -104,9 +115,9 @@ public final class MqttBoardDeployment implements BoardDeployment {
             if (st != null && st.runs(sha)) {
                 return Outcome.done(st.activeVersion() != null ? st.activeVersion() : task.bundle().version());
             }
-            if (st != null && st.failedReason() != null && !st.busyWith(sha)) {
-                return Outcome.failed("the board refuses this bundle: " + st.failedReason()
-                        + " (it failed there before; see docs/deploy.md)");
+            if (!force && st != null && st.failedReason() != null && !st.busyWith(sha)) {
+                return Outcome.failed("previously_failed: the board refuses this bundle, it failed there before ("
+                        + st.failedReason() + "); fix it and deploy a new build, or use --force (docs/deploy.md)");
             }
             if (st != null && st.busyWith(sha) && DeployEvents.step(st.pendingPhase()) != null
                     && DeployEvents.step(st.pendingPhase()) != BoardState.TRANSFERRING) {
@@ -114,7 +125,7 @@ public final class MqttBoardDeployment implements BoardDeployment {
             } else {
                 listener.step(BoardState.TRANSFERRING);
                 try {
-                    uploader.upload(board, task.bundle(), listener::transferred);
+                    uploader.upload(board, task.bundle(), listener::transferred, force);
                 } catch (BundleUploader.UploadException e) {
                     Outcome fromEvent = drainFinal(events, sha, task, listener);
                     return fromEvent != null ? fromEvent : Outcome.failed(e.reason() + ": " + e.getMessage());
@@ -146,7 +157,7 @@ public final class MqttBoardDeployment implements BoardDeployment {
             if (st.runs(sha)) {
                 return Outcome.done(st.activeVersion() != null ? st.activeVersion() : task.bundle().version());
             }
-            if (st.failedReason() != null && !st.busyWith(sha)) {
+            if (!force && st.failedReason() != null && !st.busyWith(sha)) {
                 return Outcome.failed(st.failedReason());
             }
             if (st.busyWith(sha)) {
@@ -176,7 +187,8 @@ public final class MqttBoardDeployment implements BoardDeployment {
         if (evSha != null && !sha.equalsIgnoreCase(String.valueOf(evSha))) {
             return null;
         }
-        String reason = data.get("reason") == null ? e.message() : String.valueOf(data.get("reason"));
+        String reason = data.get("reason") == null ? e.message() : String.valueOf(data.get("reason"))
+                + (data.get("detail") == null ? "" : ": " + data.get("detail"));
         String version = data.get("version") == null ? null : String.valueOf(data.get("version"));
         switch (e.type()) {
             case DeployEvents.PROGRESS -> {

@@ -28,7 +28,7 @@ import picocli.CommandLine;
 /**
  * {@code spindle deploy} as a script runs it: the checks before any board is touched, and whole
  * rollouts over a real broker (Moquette in process) to {@link ScriptedBoard}s (stand-ins for the
- * board side, built on another branch) through the test-only {@link TestUploader}.
+ * board side; DeployWithAgentsTest uses real agents) through the test-only {@link TestUploader}.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DeployCmdTest {

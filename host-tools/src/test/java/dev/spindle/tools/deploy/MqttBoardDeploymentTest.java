@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link MqttBoardDeployment} over a real broker (Moquette in process) against a
- * {@link ScriptedBoard} (a stand-in for the board side, which is built on another branch) and
- * the test-only {@link TestUploader}: the protocol part of the per-board step.
+ * {@link ScriptedBoard} (a stand-in for the board side that answers like the agent;
+ * DeployWithAgentsTest uses real agents) and the test-only {@link TestUploader}: the protocol part
+ * of the per-board step.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MqttBoardDeploymentTest {

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A SCRIPTED STAND-IN for the board side of a deploy (the A/B-slot agent is built on another
- * branch): a real MQTT client on a real broker that publishes a retained {@code state}, answers
+ * A SCRIPTED STAND-IN for the board side of a deploy (fast, and able to hang or misbehave on
+ * cue; DeployWithAgentsTest deploys to real agents): a real MQTT client on a real broker that publishes a retained {@code state}, answers
  * {@code deploy.status}, and after {@link #received} publishes the events the docs promise
  * ({@code deploy_progress}, then {@code deploy_done}, {@code deploy_failed} or {@code rollback}).
  * Used to test {@link MqttBoardDeployment} and {@code spindle deploy} against the protocol.
@@ -86,11 +86,23 @@ final class ScriptedBoard implements AutoCloseable {
     }
 
     private ObjectNode status() {
+        // the shape of DeployController.status() on a real agent
         ObjectNode o = Json.object();
-        o.putObject("active").put("slot", "a").put("version", activeVersion).put("sha256", activeSha);
+        o.put("active", "a");
+        o.put("previous", "b");
+        o.put("firmware_name", "app");
+        o.put("firmware_version", activeVersion);
+        o.put("busy", pendingSha != null);
+        ObjectNode slots = o.putObject("slots");
+        slots.putObject("a").put("status", "good").put("bundle", "app").put("version", activeVersion)
+                .put("sha256", activeSha);
+        slots.putObject("b").put("status", "empty");
         if (pendingSha != null) {
-            o.putObject("pending").put("sha256", pendingSha).put("phase", pendingPhase);
+            o.putObject("pending").put("op", pendingPhase).put("id", "d-1").put("slot", "b").put("sha256", pendingSha);
+        } else {
+            o.putNull("pending");
         }
+        o.putArray("failed");
         return o;
     }
 
@@ -116,13 +128,13 @@ final class ScriptedBoard implements AutoCloseable {
                     case SUCCEED_SILENTLY -> activate(b);
                     case FAIL -> {
                         pendingSha = null;
-                        event(DeployEvents.FAILED, Map.of("reason", "untrusted_key: signed by key 3f2a",
+                        event(DeployEvents.FAILED, Map.of("reason", "untrusted_key", "detail", "signed by key 3f2a",
                                 "sha256", b.sha256()));
                     }
                     case ROLL_BACK -> {
                         pendingSha = null;
-                        event(DeployEvents.ROLLBACK, Map.of("reason", "health_check_failed: app exited with 1",
-                                "version", activeVersion, "sha256", b.sha256()));
+                        event(DeployEvents.ROLLBACK, Map.of("reason", "health_check_failed", "detail",
+                                "app exited with 1", "version", activeVersion, "sha256", b.sha256()));
                     }
                     case HANG -> {
                     }

@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * TEST-ONLY {@link BundleUploader}: hands the bundle to the {@link ScriptedBoard} in memory and
- * reports the progress a transfer would (the chunked MQTT transfer is built on another branch).
+ * reports the progress a transfer would (TransferUploader is the real one, used by DeployWithAgentsTest).
  */
 final class TestUploader implements BundleUploader {
     private final Map<String, ScriptedBoard> boards;

@@ -17,19 +17,30 @@ import java.util.Properties;
  * @param healthTimeoutMs {@code deploy.health.timeout.ms}: the latest end of a health check (at least the
  *                       grace period); telemetry that has not flowed by then fails it ({@code no_telemetry})
  * @param stopTimeoutMs  {@code deploy.app.stop.timeout.ms}: how long to wait for an app to stop at a switch
+ * @param maxBundleBytes {@code deploy.max.bundle.bytes}: the largest bundle the MQTT transfer accepts
+ *                       (a larger one is refused with {@code too_large} before any chunk is sent)
  */
 public record DeployConfig(List<Path> trust, boolean allowUnsigned, long healthGraceMs, long healthTimeoutMs,
-        long stopTimeoutMs) {
+        long stopTimeoutMs, long maxBundleBytes) {
 
-    /** Defaults: no trusted key, development mode off, 30 s grace, 5 min timeout, 5 s to stop an app. */
+    /** The default of {@code deploy.max.bundle.bytes}: 256 MiB. */
+    public static final long DEFAULT_MAX_BUNDLE_BYTES = 256L << 20;
+
+    /** Defaults: no trusted key, development mode off, 30 s grace, 5 min timeout, 5 s to stop an app, 256 MiB bundles. */
     public static final DeployConfig DEFAULT = new DeployConfig(List.of(), false, 30_000, 300_000, 5_000);
 
     public DeployConfig {
         trust = List.copyOf(trust);
-        if (healthGraceMs < 0 || healthTimeoutMs < healthGraceMs || stopTimeoutMs < 0) {
+        if (healthGraceMs < 0 || healthTimeoutMs < healthGraceMs || stopTimeoutMs < 0 || maxBundleBytes < 1) {
             throw new IllegalArgumentException("deploy.health.grace.ms must be >= 0 and deploy.health.timeout.ms"
-                    + " at least as large; deploy.app.stop.timeout.ms >= 0");
+                    + " at least as large; deploy.app.stop.timeout.ms >= 0; deploy.max.bundle.bytes >= 1");
         }
+    }
+
+    /** The same with the default {@code deploy.max.bundle.bytes}. */
+    public DeployConfig(List<Path> trust, boolean allowUnsigned, long healthGraceMs, long healthTimeoutMs,
+            long stopTimeoutMs) {
+        this(trust, allowUnsigned, healthGraceMs, healthTimeoutMs, stopTimeoutMs, DEFAULT_MAX_BUNDLE_BYTES);
     }
 
     /**
@@ -60,7 +71,24 @@ public record DeployConfig(List<Path> trust, boolean allowUnsigned, long healthG
                     + " is shorter than deploy.health.grace.ms=" + grace + ": make it at least as long");
         }
         return new DeployConfig(trust, u.equals("true"), grace, timeout,
-                millis(p, "deploy.app.stop.timeout.ms", DEFAULT.stopTimeoutMs()));
+                millis(p, "deploy.app.stop.timeout.ms", DEFAULT.stopTimeoutMs()), bytes(p, "deploy.max.bundle.bytes"));
+    }
+
+    private static long bytes(Properties p, String key) {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            return DEFAULT_MAX_BUNDLE_BYTES;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + "=" + v.trim() + " is not valid: use a number of bytes, at least 1"
+                    + " (e.g. 268435456 for 256 MiB)");
+        }
     }
 
     private static long millis(Properties p, String key, long dflt) {
