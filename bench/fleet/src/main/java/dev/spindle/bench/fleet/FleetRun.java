@@ -57,6 +57,7 @@ final class FleetRun {
             check(fleet.awaitAllOnline(HANG_GUARD_MS), "not every board connected: " + fleet.online() + " of " + c.boards()
                     + "; broker log: " + tail(broker.log()));
             r.put("startS", (System.currentTimeMillis() - t0) / 1000.0);
+            progress("all " + c.boards() + " boards online after " + r.path("startS").asDouble() + " s");
             ref = new Reference(broker.url(), FLEET);
             monitor = new MonitorProcess("monitor", broker.url(), FLEET, null, dir.resolve("monitor.err"));
             for (int i = 0; i < c.sharedMonitors(); i++) {
@@ -74,8 +75,11 @@ final class FleetRun {
             mem.put("simJvmRssMiB", after.rssBytes() / 1048576.0);
             mem.put("monitorRssMiB", monitor.rssBytes() / 1048576.0);
 
+            progress("monitors running; ingest window of " + c.windowS() + " s");
             r.set("ingest", window(c, ref, monitor, shared));
+            progress("ingest: " + r.path("ingest") + "; restarting the broker");
             r.set("restart", restart(c, broker, dir.resolve("broker"), fleet));
+            progress("restart: " + r.path("restart") + "; second ingest window");
             r.set("ingestAfterRestart", window(c, ref, monitor, shared));
             mem.put("monitorRssMiBAtEnd", monitor.rssBytes() / 1048576.0);
         } finally {
@@ -203,6 +207,10 @@ final class FleetRun {
                     + Files.readString(dir.resolve(m.name + ".err")));
             Thread.sleep(50);
         }
+    }
+
+    private static void progress(String what) {
+        System.err.println("bench-fleet: " + what);
     }
 
     private static long percentile(long[] sorted, double q) {

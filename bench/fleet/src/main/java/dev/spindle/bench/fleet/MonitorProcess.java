@@ -33,7 +33,9 @@ final class MonitorProcess implements AutoCloseable {
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.spindle.tools.SpindleCommand", "monitor",
                 "--json", "--broker", url, "--fleet", fleet));
         if (share != null) {
-            cmd.addAll(List.of("--share", share));
+            // the --share check's probe queues behind the fleet's telemetry on the monitor's worker: on
+            // a loaded machine its default wait (3 s) can pass before it arrives
+            cmd.addAll(List.of("--share", share, "--timeout", "30000"));
         }
         process = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
         reader = new Thread(this::read, "bench-" + name);
