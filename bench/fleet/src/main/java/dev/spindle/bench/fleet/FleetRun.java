@@ -79,6 +79,14 @@ final class FleetRun {
             r.set("ingest", window(c, ref, monitor, shared));
             progress("ingest: " + r.path("ingest") + "; restarting the broker");
             r.set("restart", restart(c, broker, dir.resolve("broker"), fleet));
+            long back = System.currentTimeMillis();
+            // the monitors are subscribed again before the window; the unshared one was seen stuck in
+            // Paho's connect after the restart (its CommsSender.start), recorded, not fatal
+            ((ObjectNode) r.get("restart")).put("monitorBack", awaitTelemetrySince(monitor, back, 30_000));
+            for (MonitorProcess m : shared) {
+                check(awaitTelemetrySince(m, back, 120_000), m.name + " shows no telemetry after the broker restart: "
+                        + Files.readString(dir.resolve(m.name + ".err")));
+            }
             progress("restart: " + r.path("restart") + "; second ingest window");
             r.set("ingestAfterRestart", window(c, ref, monitor, shared));
             mem.put("monitorRssMiBAtEnd", monitor.rssBytes() / 1048576.0);
@@ -198,6 +206,18 @@ final class FleetRun {
         o.put("secondsWithReconnects", perSecond.size());
         o.putPOJO("reconnectsPerSecond", new ArrayList<>(perSecond.values()));
         return o;
+    }
+
+    /** @return whether the monitor printed telemetry read after {@code since} within {@code ms} */
+    private static boolean awaitTelemetrySince(MonitorProcess m, long since, long ms) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + ms;
+        while (m.lastTelemetryAt <= since) {
+            if (!m.process.isAlive() || System.currentTimeMillis() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
     }
 
     private static void awaitOutput(MonitorProcess m, Path dir) throws Exception {

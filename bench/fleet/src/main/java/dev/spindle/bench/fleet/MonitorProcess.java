@@ -25,6 +25,7 @@ final class MonitorProcess implements AutoCloseable {
     final Process process;
     /** board|ts -> delay in ms (written by the reader thread). */
     final Map<String, Long> telemetry = new ConcurrentHashMap<>();
+    volatile long lastTelemetryAt; // when the last telemetry line was read (ms)
     private final Thread reader;
 
     MonitorProcess(String name, String url, String fleet, String share, Path err) throws IOException {
@@ -55,6 +56,7 @@ final class MonitorProcess implements AutoCloseable {
                     if ("telemetry".equals(n.path("kind").asText())) {
                         long ts = n.path("message").path("ts").asLong();
                         telemetry.put(n.path("board").asText() + "|" + ts, now - ts);
+                        lastTelemetryAt = now;
                     }
                 } catch (IOException bad) {
                     // not a JSON line: not counted
