@@ -3,7 +3,7 @@ MVN ?= mvn
 MVNFLAGS ?= -B -ntp
 JAVA ?= java
 
-.PHONY: help run test build bundle clean bench-hal bench-threading bench-mqtt bench-deploy screenshots dist
+.PHONY: help run test build bundle clean bench-hal bench-threading bench-mqtt bench-deploy bench-fleet screenshots dist
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n",$$1,$$2}'
@@ -72,3 +72,8 @@ bench-mqtt: ## MQTT benchmarks through Mosquitto (~2 min): ping round trip vs ra
 bench-deploy: ## deploy transfer through Mosquitto vs a raw Paho QoS 1 stream (~2 min): bench/results/deploy.json, docs/benchmarks.md
 	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl bench/deploy -am
 	$(JAVA) -cp bench/deploy/target/classes:$$(cat bench/deploy/target/classpath.txt) dev.spindle.bench.deploy.DeployBench $(BENCH_DEPLOY_ARGS)
+
+bench-fleet: ## fleet at scale (~5 min): 1,000 simulated boards through Mosquitto, monitors, a broker restart: bench/results/fleet.json, docs/benchmarks.md
+	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl bench/fleet -am
+	ulimit -n 20000 2>/dev/null || ulimit -n $$(ulimit -Hn); \
+	$(JAVA) -cp bench/fleet/target/classes:$$(cat bench/fleet/target/classpath.txt) dev.spindle.bench.fleet.FleetBench $(BENCH_FLEET_ARGS)

@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
             MonitorCmd.class, LogsCmd.class, ThreadsCmd.class, PingCmd.class, DemoCmd.class,
             GpioCommand.class, SerialCommand.class, KeygenCommand.class, BundleCommand.class,
             SignCommand.class, VerifyCommand.class, DeployCmd.class, RollbackCmd.class, DashboardCmd.class,
-            FleetCommand.class, CaCommand.class, BrokerConfigCmd.class, ProvisionCmd.class},
+            FleetCommand.class, CaCommand.class, BrokerConfigCmd.class, ProvisionCmd.class, SimCmd.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

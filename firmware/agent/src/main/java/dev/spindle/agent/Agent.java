@@ -48,6 +48,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -61,7 +62,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>Paho's receiving thread: answers quick commands ({@code ping}, {@code info}, {@code gpio.read},
  *     {@code threads}) straight away; the link's worker: runs the other commands, one at a time
  *     ({@link CommandDispatcher});</li>
- * <li>{@code agent-timer}: telemetry every period, thread table/deadlock/app checks and the log
+ * <li>{@code agent-timer} (or a timer shared by many agents in one JVM, {@code spindle sim}): telemetry every period, thread table/deadlock/app checks and the log
  *     batch every second;</li>
  * <li>{@code agent-sender}: sends the {@link Outbox} (events, last telemetry) in order whenever
  *     connected;</li>
@@ -92,6 +93,8 @@ public final class Agent implements AutoCloseable {
     private final Map<String, Command> commands = new LinkedHashMap<>(); // filled before start, read-only after
     private final CommandDispatcher dispatcher;
     private final ScheduledExecutorService timer;
+    private final boolean ownTimer; // false: a shared timer (spindle sim); close() cancels only this agent's tasks
+    private final List<ScheduledFuture<?>> timerTasks = new java.util.concurrent.CopyOnWriteArrayList<>(); // written in start(), read in close()
     private final java.lang.Thread sender;
     private final ThreadListener crashListener;
     private final AtomicInteger crashes = new AtomicInteger(); // crashed app threads since the app started
@@ -120,6 +123,15 @@ public final class Agent implements AutoCloseable {
      * @param log    the log ring (the process may have put the app's console into it)
      */
     public Agent(AgentConfig config, BoardIo io, LogRing log) {
+        this(config, io, log, null);
+    }
+
+    /**
+     * @param sharedTimer runs this agent's telemetry and checks instead of an own {@code agent-timer}
+     *                    thread (many agents in one JVM: {@code spindle sim}); null for an own thread.
+     *                    The agent never shuts it down.
+     */
+    public Agent(AgentConfig config, BoardIo io, LogRing log, ScheduledExecutorService sharedTimer) {
         this.config = config;
         this.io = io;
         this.log = log;
@@ -149,7 +161,10 @@ public final class Agent implements AutoCloseable {
         this.intake = new BundleIntake(deploy, bridge, config.dataDir());
         this.transfers = new TransferReceiver(link, config.fleet(), config.boardId(), config.dataDir().resolve("incoming"),
                 ReceiverOptions.defaults().withMaxBundleBytes(config.deploy().maxBundleBytes()), intake).events(intake);
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "agent-timer-" + config.boardId()));
+        this.ownTimer = sharedTimer == null;
+        this.timer = ownTimer
+                ? Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "agent-timer-" + config.boardId()))
+                : sharedTimer;
         this.sender = daemon(this::sendLoop, "agent-sender-" + config.boardId());
         this.crashListener = new CrashListener();
         this.dispatcher = new CommandDispatcher(link, commands, new ReplyCache(REPLY_CACHE_SIZE), this::badInput, log);
@@ -235,8 +250,9 @@ public final class Agent implements AutoCloseable {
         link.addListener(new Births());
         sender.start();
         long periodMs = Math.round(config.telemetryPeriodS() * 1000);
-        timer.scheduleAtFixedRate(guard(this::telemetryTick), 0, periodMs, TimeUnit.MILLISECONDS);
-        timer.scheduleAtFixedRate(guard(this::checkTick), CHECK_EVERY_MS, CHECK_EVERY_MS, TimeUnit.MILLISECONDS);
+        timerTasks.add(timer.scheduleAtFixedRate(guard(this::telemetryTick), 0, periodMs, TimeUnit.MILLISECONDS));
+        timerTasks.add(timer.scheduleAtFixedRate(guard(this::checkTick), CHECK_EVERY_MS, CHECK_EVERY_MS,
+                TimeUnit.MILLISECONDS));
         deploy.boot(); // resolves an interrupted deploy, starts the active firmware (slot or app.main)
         intake.cleanUp(); // bundle files of deploys the restart ended
         try {
@@ -268,7 +284,7 @@ public final class Agent implements AutoCloseable {
         if (!apps.stop("agent_stop", 3000)) {
             log.log("warning", "the app did not stop within 3 s; the agent stops anyway");
         }
-        timer.shutdownNow();
+        stopTimer();
         ThreadRegistry.removeListener(crashListener);
         long deadline = System.currentTimeMillis() + 3000;
         while (link.isConnected() && !outbox.isEmpty() && System.currentTimeMillis() < deadline) {
@@ -276,10 +292,12 @@ public final class Agent implements AutoCloseable {
         }
         sender.interrupt();
         join(sender);
-        try {
-            timer.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            java.lang.Thread.currentThread().interrupt();
+        if (ownTimer) {
+            try {
+                timer.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                java.lang.Thread.currentThread().interrupt();
+            }
         }
         if (link.isConnected()) {
             try {
@@ -302,10 +320,19 @@ public final class Agent implements AutoCloseable {
     /** Drops the connection as a crash would, without the offline state (tests of the last will). */
     void crashForTest() {
         running = false;
-        timer.shutdownNow();
+        stopTimer();
         sender.interrupt();
         ThreadRegistry.removeListener(crashListener);
         link.closeAbruptly();
+    }
+
+    /** Ends this agent's periodic work: its own timer thread, or its tasks on a shared timer. */
+    private void stopTimer() {
+        if (ownTimer) {
+            timer.shutdownNow();
+        } else {
+            timerTasks.forEach(f -> f.cancel(false));
+        }
     }
 
     private static void sleep(long ms) {

@@ -29,7 +29,9 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * <ul>
  * <li>Its own reconnect loop: Paho's automatic reconnect never retries a failed first connect and
  *     has no jitter. Here every failed or lost connection is retried after
- *     {@link Backoff exponential backoff with full jitter}, capped.</li>
+ *     {@link Backoff exponential backoff with full jitter}, capped; after a lost connection the
+ *     jitter window is at least the reconnect spread (10 s by default), so a fleet whose broker
+ *     restarted does not come back all in the same second.</li>
  * <li>Resubscribe on every connect: with a clean session the broker forgets subscriptions, and
  *     Paho keeps none. {@link #subscribe} records the filter; each connect subscribes all again
  *     before {@link ConnectionListener#connected} is told.</li>
@@ -408,6 +410,7 @@ public final class Link implements AutoCloseable {
 
     private void connectionLoop() {
         Backoff backoff = new Backoff(config.backoffBaseMs, config.backoffCapMs, new Random());
+        boolean wasConnected = false; // once connected, retries are spread (LinkConfig.Builder#reconnectSpread)
         while (isRunning()) {
             try {
                 synchronized (lock) {
@@ -422,6 +425,7 @@ public final class Link implements AutoCloseable {
                     lock.notifyAll();
                 }
                 backoff.reset();
+                wasConnected = true;
                 LOG.log(Level.DEBUG, config.clientId + " connected to " + config.serverUri + " (#" + n + ")");
                 for (ConnectionListener l : listeners) {
                     try {
@@ -457,7 +461,7 @@ public final class Link implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            long delay = backoff.nextDelayMs();
+            long delay = backoff.nextDelayMs(wasConnected ? config.reconnectSpreadMs : 0);
             synchronized (lock) {
                 long until = System.currentTimeMillis() + delay;
                 try {

@@ -17,6 +17,7 @@ public final class LinkConfig {
     final int maxInflight;
     final long backoffBaseMs;
     final long backoffCapMs;
+    final long reconnectSpreadMs;
     final int queueCapacity;
     final long operationTimeoutMs;
     final Supplier<Will> will;
@@ -34,6 +35,7 @@ public final class LinkConfig {
         maxInflight = b.maxInflight;
         backoffBaseMs = b.backoffBaseMs;
         backoffCapMs = b.backoffCapMs;
+        reconnectSpreadMs = b.reconnectSpreadMs;
         queueCapacity = b.queueCapacity;
         operationTimeoutMs = b.operationTimeoutMs;
         will = b.will;
@@ -78,6 +80,7 @@ public final class LinkConfig {
         private int maxInflight = 1000;
         private long backoffBaseMs = 200;
         private long backoffCapMs = 30_000;
+        private long reconnectSpreadMs = 10_000;
         private int queueCapacity = 10_000;
         private long operationTimeoutMs = 10_000;
         private Supplier<Will> will;
@@ -122,6 +125,19 @@ public final class LinkConfig {
         public Builder backoff(long baseMs, long capMs) {
             backoffBaseMs = baseMs;
             backoffCapMs = capMs;
+            return this;
+        }
+
+        /**
+         * After an established connection is lost, every retry until the next connect waits a
+         * uniform random time of at least {@code [0, ms)} (capped by the backoff cap): when a
+         * broker restarts, its whole fleet loses the connection at one instant, and the plain
+         * series (200 ms, 400 ms, ...) would bring it back within a second or two. With 10 s (the
+         * default) no second sees more than about a tenth of the fleet reconnect (docs/benchmarks.md,
+         * "Fleet at scale"). 0: the plain series. A first connect that fails is not spread.
+         */
+        public Builder reconnectSpread(long ms) {
+            reconnectSpreadMs = ms;
             return this;
         }
 

@@ -1,0 +1,73 @@
+package dev.spindle.bench.fleet;
+
+import dev.spindle.protocol.Json;
+import dev.spindle.protocol.Topics;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * The harness's own raw Paho subscriber to the fleet's telemetry at QoS 1: what the broker
+ * delivered, the yardstick for what a monitor lost. Reconnects (Paho's own, no jitter: one
+ * client) and resubscribes after a broker restart. Keys are board|ts, as in {@link MonitorProcess}.
+ */
+final class Reference implements AutoCloseable {
+    final Map<String, Long> telemetry = new ConcurrentHashMap<>(); // key -> arrival ms (Paho's callback thread)
+    private final MqttAsyncClient client;
+
+    Reference(String url, String fleet) throws Exception {
+        client = new MqttAsyncClient(url, "bench-fleet-reference", new MemoryPersistence());
+        String filter = Topics.ROOT + "/" + fleet + "/+/" + Topics.TELEMETRY;
+        client.setCallback(new MqttCallbackExtended() {
+            @Override
+            public void connectComplete(boolean reconnect, String serverUri) {
+                if (reconnect) { // after a broker restart: a clean session has no subscriptions
+                    try {
+                        client.subscribe(filter, 1);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("reference subscriber cannot resubscribe: " + e, e);
+                    }
+                }
+            }
+
+            @Override
+            public void connectionLost(Throwable cause) {
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage m) throws Exception {
+                Topics.Parsed p = Topics.parse(topic).orElse(null);
+                if (p != null) {
+                    long ts = Json.tree(m.getPayload()).path("ts").asLong();
+                    telemetry.put(p.board() + "|" + ts, System.currentTimeMillis());
+                }
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+            }
+        });
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setCleanSession(true);
+        o.setMaxInflight(1000);
+        o.setAutomaticReconnect(true);
+        o.setMaxReconnectDelay(1000);
+        client.connect(o).waitForCompletion(30_000);
+        client.subscribe(filter, 1).waitForCompletion(30_000);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            client.disconnect().waitForCompletion(5000);
+        } catch (Exception e) {
+            // the broker may be gone already
+        }
+        client.close();
+    }
+}
