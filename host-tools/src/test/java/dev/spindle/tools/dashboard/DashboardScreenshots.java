@@ -97,6 +97,7 @@ class DashboardScreenshots {
         try (TestRollout r = new TestRollout(link, state, "20261123-214500-3fa2", new int[] {4, 24}, 4, boards)) {
             r.start();
             try (Browser browser = new Browser(1440, 900)) {
+                publishFakes(link); // fresh again: they would be stale by now
                 browser.driver.get(fleet.page(""));
                 browser.await("rollout held", d -> browser.text(".rollout .rcounts").contains("4 transferring")
                         && browser.text(".rollout .rcounts").contains("1 failed"));
