@@ -168,9 +168,95 @@
     if (atBottom) box.scrollTop = box.scrollHeight;
   }
 
+  // ---- deploy ----
+  const DEPLOY_TYPES = new Set(['deploy_progress', 'deploy_done', 'deploy_failed', 'rollback']);
+
+  function eventText(e) {
+    const d = e.data || {};
+    const parts = [];
+    if (d.phase) parts.push(d.phase);
+    if (d.bundle || d.version) parts.push((d.bundle || '') + ' ' + (d.version || ''));
+    if (d.slot) parts.push('slot ' + d.slot);
+    if (d.from || d.to) parts.push((d.from || '?') + ' → ' + (d.to || '?'));
+    if (d.reason) parts.push(d.reason + (d.detail ? ': ' + d.detail : ''));
+    if (d.rolled_back_to) parts.push('rolled back to ' + d.rolled_back_to);
+    return parts.join(' · ') || e.message || '';
+  }
+
+  function deployCurrent(b) {
+    const box = document.getElementById('deploy-current');
+    const items = [];
+    const r = (b.deploys || [])[0];
+    if (r) {
+      const x = r.entry || {};
+      const bundle = r.bundle || {};
+      const row = el('div', {className: 'deploy-now s-' + x.state, dataset: {rollout: r.id, state: x.state}},
+        el('span', {className: 'bundle'}, (bundle.name || '?') + ' ' + (bundle.version || '?')), ' ',
+        el('span', {className: 'pill rstatus'}, x.state), ' ',
+        el('span', {className: 'muted'}, 'rollout ' + r.id + ' (' + (r.finished ? r.status : 'running') + ', ' +
+          (r.user || '?') + '@' + (r.host || '?') + ', ' + ago(r.created_ms) + ')'));
+      if (x.state === 'transferring' && x.total > 0) {
+        row.append(' ', el('progress', {max: String(x.total), value: String(x.bytes)}),
+          el('span', {className: 'bytes'}, ' ' + Math.floor(100 * x.bytes / x.total) + '% of ' + x.total + ' bytes'));
+      }
+      if (x.reason) row.append(el('div', {className: 'reason'}, x.reason));
+      items.push(row);
+    }
+    const evs = (b.events || []).filter((e) => DEPLOY_TYPES.has(e.type));
+    const e = evs[evs.length - 1];
+    if (e) {
+      items.push(el('div', {className: 'deploy-board-says', dataset: {type: e.type}},
+        'Board: ', el('span', {className: 'type'}, e.type), ' ', eventText(e), ' ',
+        el('span', {className: 'muted'}, ago(e.ts))));
+    }
+    if (items.length === 0) items.push(el('p', {className: 'empty'}, 'No deploy under way.'));
+    box.replaceChildren(...items);
+    document.getElementById('deploy-events').replaceChildren(...[...evs].reverse().map((ev) =>
+      el('li', {className: 'sev-' + ev.severity, dataset: {type: ev.type}},
+        el('span', {className: 'ts'}, new Date(ev.ts).toLocaleTimeString()), ' ',
+        el('span', {className: 'type'}, ev.type), ' ', el('span', {className: 'msg'}, eventText(ev)))));
+  }
+
+  function deploySlots(st) {
+    const box = document.getElementById('deploy-slots');
+    if (!st) return;
+    if (st.error) {
+      box.replaceChildren(el('p', {className: 'empty'}, 'deploy.status: ' + st.error + ': ' + (st.message || '')));
+      return;
+    }
+    const rows = ['a', 'b'].map((k) => {
+      const sl = (st.slots || {})[k] || {};
+      return el('tr', {className: st.active === k ? 'active' : '', dataset: {slot: k}},
+        el('td', null, k + (st.active === k ? ' (active)' : '') + (st.previous === k ? ' (previous)' : '')),
+        el('td', null, sl.status || 'empty'), el('td', null, sl.bundle || ''), el('td', null, sl.version || ''),
+        el('td', null, String(sl.sha256 || '').slice(0, 12)), el('td', null, sl.signature || ''));
+    });
+    const parts = [
+      el('p', null, 'Running ', el('b', null, (st.firmware_name || '?') + ' ' + (st.firmware_version || '')),
+        ' from ', el('b', null, st.active || '?'), st.dev_mode ? ' · dev mode (unsigned bundles allowed)' : '',
+        st.busy ? ' · busy' : '', st.pending ? ' · pending: ' + JSON.stringify(st.pending) : ''),
+      el('table', {className: 'slots'},
+        el('thead', null, el('tr', null, ...['Slot', 'Status', 'Bundle', 'Version', 'SHA-256', 'Signature']
+          .map((h) => el('th', null, h)))),
+        el('tbody', null, ...rows)),
+    ];
+    for (const f of st.failed || []) {
+      parts.push(el('p', {className: 'failed-mark'}, 'Refused from now on: ' + (f.bundle || '?') + ' ' + (f.version || '') +
+        ' (' + String(f.sha256 || '').slice(0, 12) + '): ' + (f.reason || '') + (f.detail ? ': ' + f.detail : '')));
+    }
+    box.replaceChildren(...parts);
+    document.getElementById('deploy-history').replaceChildren(...[...(st.history || [])].reverse().map((h) =>
+      el('tr', {className: 'o-' + h.outcome},
+        el('td', null, h.ts ? new Date(h.ts).toLocaleString() : ''), el('td', null, h.outcome || ''),
+        el('td', null, h.slot || ''), el('td', null, h.bundle || ''), el('td', null, h.version || ''),
+        el('td', {className: 'reason'}, h.reason || ''))));
+  }
+
   function render(b) {
     last = b;
     info(b);
+    deployCurrent(b);
+    deploySlots(b.deploy_status);
     if (b.version === lastVersion) return;
     lastVersion = b.version;
     drawCharts(b.history);

@@ -102,6 +102,7 @@
       if (added) ids = [...boards.keys()].sort(collator.compare);
       schedule();
     },
+    rollouts: (d) => Spindle.onRollouts(d),
   });
 
   filter.addEventListener('input', () => { page = 0; schedule(); });

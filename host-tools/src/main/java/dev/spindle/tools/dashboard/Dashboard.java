@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.spindle.protocol.EventMessage;
 import dev.spindle.protocol.Json;
 import dev.spindle.protocol.LogMessage;
 import dev.spindle.protocol.ProtocolException;
@@ -16,6 +17,7 @@ import dev.spindle.protocol.mqtt.Link;
 import dev.spindle.protocol.mqtt.LinkConfig;
 import dev.spindle.protocol.mqtt.LinkException;
 import dev.spindle.protocol.mqtt.Rpc;
+import dev.spindle.tools.deploy.RolloutPublisher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -45,7 +47,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code GET /events}: SSE; first {@code broker} (connected or not) and {@code boards} (every
  *     board), then {@code boards} with only the boards that changed, at most every
  *     {@value #TICK_MS} ms. {@code GET /events?board=ID}: {@code broker}, then {@code board} (all
- *     about that board) whenever it changes. A {@code ping} every few seconds keeps it alive.</li>
+ *     about that board, including its part of every rollout and its {@code deploy.status}) whenever
+ *     it changes. The fleet stream also carries {@code rollouts}: first all, then those that changed
+ *     (from {@code spindle/v1/{fleet}/_rollout/+}, published by {@code spindle deploy}). A
+ *     {@code ping} every few seconds keeps it alive.</li>
  * <li>{@code GET /api/fleet}, {@code GET /api/board/{id}}: the same as JSON, once.</li>
  * <li>{@code POST /api/board/{id}/gpio} {@code {"pin":…,"value":0|1}}: the board's
  *     {@code gpio.write} command. Needs the header {@code X-Spindle-Request: 1} (a browser sends a
@@ -72,6 +77,7 @@ public final class Dashboard implements AutoCloseable {
 
     private final Config config;
     private final FleetModel model;
+    private final RolloutModel rollouts;
     private final Link link;
     private final Rpc rpc;
     private final HttpServer http;
@@ -101,12 +107,20 @@ public final class Dashboard implements AutoCloseable {
     public Dashboard(Config config) throws IOException, LinkException {
         this.config = config;
         this.model = new FleetModel(config.fleet());
+        this.rollouts = new RolloutModel(config.fleet());
         this.link = new Link(config.link());
         for (String kind : KINDS) {
             link.subscribe(Topics.fleetFilter(config.fleet(), kind),
                     Topics.LOG.equals(kind) ? Wire.QOS_LOG : Wire.QOS_RELIABLE,
-                    m -> model.accept(m.topic(), m.payload(), System.currentTimeMillis()));
+                    m -> {
+                        String b = model.accept(m.topic(), m.payload(), System.currentTimeMillis());
+                        if (b != null && Topics.EVENTS.equals(kind) && endsDeploy(m.payload())) {
+                            refreshDeployStatus(b);
+                        }
+                    });
         }
+        link.subscribe(RolloutPublisher.filter(config.fleet()), Wire.QOS_RELIABLE,
+                m -> rollouts.accept(m.topic(), m.payload()));
         this.rpc = new Rpc(link, config.fleet());
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newCachedThreadPool(r -> {
@@ -205,17 +219,27 @@ public final class Dashboard implements AutoCloseable {
     private void tick() {
         long now = System.currentTimeMillis();
         Set<String> changed = model.drain(now);
-        if (changed.isEmpty() || clients.isEmpty()) {
+        RolloutModel.Changes deploys = rollouts.drain();
+        if ((changed.isEmpty() && deploys.isEmpty()) || clients.isEmpty()) {
             return;
         }
         String fleetDelta = null;
+        String rolloutDelta = null;
         for (Client c : clients) {
             if (c.board == null) {
-                if (fleetDelta == null) {
-                    fleetDelta = event("boards", boardsMessage(model.summaries(changed, now), false, now));
+                if (!changed.isEmpty()) {
+                    if (fleetDelta == null) {
+                        fleetDelta = event("boards", boardsMessage(model.summaries(changed, now), false, now));
+                    }
+                    c.send(fleetDelta);
                 }
-                c.send(fleetDelta);
-            } else if (changed.contains(c.board)) {
+                if (!deploys.isEmpty()) {
+                    if (rolloutDelta == null) {
+                        rolloutDelta = event("rollouts", rollouts.message(deploys.rollouts(), now));
+                    }
+                    c.send(rolloutDelta);
+                }
+            } else if (changed.contains(c.board) || deploys.boards().contains(c.board)) {
                 c.send(boardEvent(c.board, now));
             }
         }
@@ -249,11 +273,54 @@ public final class Dashboard implements AutoCloseable {
         ObjectNode o = Json.object();
         o.put("now", now);
         if (d != null) {
+            d.set("deploys", rollouts.forBoard(board));
             o.set("board", d);
         } else {
             o.put("unknown", board);
         }
         return event("board", o);
+    }
+
+    /** @return whether an event message ends a deploy on the board (its deploy.status changed) */
+    private static boolean endsDeploy(byte[] payload) {
+        try {
+            String t = Json.read(payload, EventMessage.class).type();
+            return "deploy_done".equals(t) || "deploy_failed".equals(t) || "rollback".equals(t);
+        } catch (ProtocolException e) {
+            return false;
+        }
+    }
+
+    /** Fetches the board's {@code deploy.status} (slots, history, failed marks) for its page. */
+    private void refreshDeployStatus(String board) {
+        if (!connected || closed) {
+            return;
+        }
+        boolean watched = false;
+        for (Client c : clients) {
+            watched |= board.equals(c.board);
+        }
+        if (!watched) {
+            return;
+        }
+        try {
+            pool.execute(() -> fetchDeployStatus(board));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private void fetchDeployStatus(String board) {
+        try {
+            Reply r = rpc.call(board, "deploy.status", Map.of(), config.commandTimeoutMs());
+            model.deployStatus(board, r.ok() ? r.body() : Json.object()
+                    .put("error", r.errorCode() == null ? "internal" : r.errorCode().wireName())
+                    .put("message", r.errorMessage()));
+        } catch (ProtocolException e) {
+            model.deployStatus(board, Json.object().put("error", e.code().wireName()).put("message", e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String event(String name, JsonNode data) {
@@ -311,6 +378,8 @@ public final class Dashboard implements AutoCloseable {
                 o.put("connected", connected);
                 o.put("fleet", config.fleet());
                 json(ex, 200, o);
+            } else if (path.equals("/api/rollouts") && method.equals("GET")) {
+                json(ex, 200, rollouts.message(null, System.currentTimeMillis()));
             } else if (path.startsWith("/api/board/")) {
                 apiBoard(ex, path.substring("/api/board/".length()), method);
             } else {
@@ -427,6 +496,7 @@ public final class Dashboard implements AutoCloseable {
             write(os, snapshot(c));
             if (board != null) {
                 backfillLog(board);
+                refreshDeployStatus(board);
             }
             while (!closed) {
                 if (c.resync) {
@@ -452,7 +522,9 @@ public final class Dashboard implements AutoCloseable {
 
     private String snapshot(Client c) {
         long now = System.currentTimeMillis();
-        return c.board == null ? event("boards", boardsMessage(model.summaries(now), true, now)) : boardEvent(c.board, now);
+        return c.board == null
+                ? event("boards", boardsMessage(model.summaries(now), true, now)) + event("rollouts", rollouts.message(null, now))
+                : boardEvent(c.board, now);
     }
 
     private static void write(OutputStream os, String event) throws IOException {

@@ -55,6 +55,7 @@ final class FleetModel {
         final Set<String> eventKeys = new HashSet<>();
         final ArrayDeque<LogMessage.Line> log = new ArrayDeque<>();
         long crashes;
+        JsonNode deployStatus; // the board's last deploy.status reply (or {error, message})
         long version; // grows at every change of this board
     }
 
@@ -147,6 +148,14 @@ final class FleetModel {
         while (x.log.size() > LOG_LINES) {
             x.log.removeFirst();
         }
+        x.version++;
+        dirty.add(board);
+    }
+
+    /** Keeps the board's {@code deploy.status} reply for its page. */
+    synchronized void deployStatus(String board, JsonNode status) {
+        Extra x = extra(board);
+        x.deployStatus = status;
         x.version++;
         dirty.add(board);
     }
@@ -289,6 +298,9 @@ final class FleetModel {
         ArrayNode ev = o.putArray("events");
         for (EventMessage e : x.events) {
             ev.add((JsonNode) Json.MAPPER.valueToTree(e));
+        }
+        if (x.deployStatus != null) {
+            o.set("deploy_status", x.deployStatus);
         }
         ArrayNode log = o.putArray("log");
         for (LogMessage.Line l : x.log) {

@@ -408,7 +408,7 @@ public final class DeployCmd implements Callable<Integer> {
                 view = new LineView(out());
             }
         }
-        RolloutEngine engine = new RolloutEngine(rec, deployment, store, audit, view);
+        RolloutEngine engine = new RolloutEngine(rec, deployment, store, audit, RolloutPublisher.start(link, rec, view));
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             engine.stop();

@@ -63,6 +63,7 @@ class DashboardScreenshots {
                 java.lang.Thread.sleep(1500);
                 Files.write(out.resolve("dashboard-fleet.png"), browser.driver.getScreenshotAs(OutputType.BYTES));
             }
+            deploysPicture(fleet, fakes, out);
             deadlockFor(30_000); // ends by itself (timed acquire), so the agents can stop
             try (Browser browser = new Browser(1440, 1420)) {
                 browser.driver.get(fleet.page("board/sim-01"));
@@ -72,6 +73,39 @@ class DashboardScreenshots {
                 Files.write(out.resolve("dashboard-board.png"), browser.driver.getScreenshotAs(OutputType.BYTES));
             }
             fakes.close();
+        }
+    }
+
+    /**
+     * The deploy view: a rollout to every board (a real engine and publisher, scripted boards) held
+     * with four boards mid-transfer, after a failure and a rollback.
+     */
+    static void deploysPicture(TestFleet fleet, Link link, Path out) throws Exception {
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        Map<String, TestRollout.Step> boards = new java.util.LinkedHashMap<>();
+        for (String b : new String[] {"pi-01", "pi-02", "pi-03", "sim-01"}) {
+            boards.put(b, b.equals("pi-03") ? TestRollout.rollsBack("health_check_failed: app crashed 3 times in 60 s")
+                    : TestRollout.succeeds());
+        }
+        for (int n = 1; n <= 20; n++) {
+            String b = String.format("edge-%02d", n);
+            boards.put(b, n == 5 ? TestRollout.fails("bundle_refused: board type rpizero2w not in the manifest")
+                    : n >= 9 && n <= 12 ? TestRollout.gated(hold) : TestRollout.succeeds());
+        }
+        Path state = fleet.dir.resolve("deploy-state");
+        Files.createDirectories(state);
+        try (TestRollout r = new TestRollout(link, state, "20261123-214500-3fa2", new int[] {4, 24}, 4, boards)) {
+            r.start();
+            try (Browser browser = new Browser(1440, 900)) {
+                publishFakes(link); // fresh again: they would be stale by now
+                browser.driver.get(fleet.page(""));
+                browser.await("rollout held", d -> browser.text(".rollout .rcounts").contains("4 transferring")
+                        && browser.text(".rollout .rcounts").contains("1 failed"));
+                java.lang.Thread.sleep(1000);
+                Files.write(out.resolve("dashboard-deploys.png"), browser.driver.getScreenshotAs(OutputType.BYTES));
+            }
+            hold.countDown();
+            r.await();
         }
     }
 
