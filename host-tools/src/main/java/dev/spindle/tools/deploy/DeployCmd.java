@@ -408,7 +408,8 @@ public final class DeployCmd implements Callable<Integer> {
                 view = new LineView(out());
             }
         }
-        RolloutEngine engine = new RolloutEngine(rec, deployment, store, audit, RolloutPublisher.start(link, rec, view));
+        RolloutPublisher publisher = RolloutPublisher.start(link, rec, view);
+        RolloutEngine engine = new RolloutEngine(rec, deployment, store, audit, publisher);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             engine.stop();
@@ -423,6 +424,7 @@ public final class DeployCmd implements Callable<Integer> {
             RolloutRecord result;
             try {
                 result = engine.run();
+                publisher.finish(result); // the final state, also after Ctrl-C (boards left mid-step)
             } catch (IOException e) {
                 throw new ToolException(ExitCodes.FAILURE, e.getMessage());
             } finally {

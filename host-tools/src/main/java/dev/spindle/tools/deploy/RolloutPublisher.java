@@ -136,6 +136,26 @@ public final class RolloutPublisher implements RolloutListener {
         view.stopping(reason);
     }
 
+    /**
+     * The engine returned: publishes {@code result} as the final, retained state. Needed when the
+     * rollout was stopped (Ctrl-C) with boards not in a final state: without it the topic would
+     * keep saying "running". Idempotent; also ends the sender thread.
+     */
+    public void finish(RolloutRecord result) {
+        synchronized (lock) {
+            for (RolloutRecord.Board b : result.boards) {
+                boards.put(b.board, b.copy());
+            }
+            if (stopReason == null && !boards.values().stream().allMatch(x -> x.state.isFinal())) {
+                stopReason = "stopped before every board finished (spindle deploy --resume " + result.id + ")";
+            }
+            finished = true;
+            changedLocked();
+        }
+        sendNow();
+        sender.interrupt();
+    }
+
     private void changedLocked() {
         version++;
         lock.notifyAll();

@@ -234,7 +234,9 @@ class RolloutEngineWithScriptedBoardsTest {
     @Test
     void scriptedBoards_stopMidRollout_thenResumeFromDisk_finishesWithoutRedoingDoneBoards() throws Exception {
         CountDownLatch midStep = new CountDownLatch(2);
-        RolloutRecord r = Rollouts.record("100%", "0", 4, Rollouts.LONG, Rollouts.boards(6));
+        // two waves, so b05 and b06 cannot start while b03 and b04 hang (with one wave, the slots
+        // that b01 and b02 free would start them before the stop)
+        RolloutRecord r = Rollouts.record("4,100%", "0", 4, Rollouts.LONG, Rollouts.boards(6));
         ScriptedBoardDeployment first = new ScriptedBoardDeployment(t -> switch (t.board()) {
             case "b01", "b02" -> ScriptedBoardDeployment.succeeds("1.2.0");
             case "b03" -> ScriptedBoardDeployment.hangsIn(BoardState.HEALTH_CHECK, midStep);
@@ -251,7 +253,7 @@ class RolloutEngineWithScriptedBoardsTest {
             }
         });
         runner.start();
-        midStep.await(); // b03 in health_check and b04 transferring (parallel 4: b05, b06 wait)
+        midStep.await(); // b03 in health_check and b04 transferring (wave 2: b05, b06 wait)
         while (first.events.stream().filter(e -> e.startsWith("end ")).count() < 2) {
             Thread.sleep(5); // b01 and b02 done
         }

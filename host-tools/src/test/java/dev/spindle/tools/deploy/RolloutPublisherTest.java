@@ -179,6 +179,38 @@ class RolloutPublisherTest {
     }
 
     @Test
+    void aRolloutStoppedMidStepIsPublishedAsStoppedWhenFinished() throws Exception {
+        Path dir = Files.createTempDirectory("spindle-pub-test-");
+        RolloutRecord r = Rollouts.record("100%", "0", 1, Rollouts.LONG, "b01", "b02");
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        ScriptedBoardDeployment d = new ScriptedBoardDeployment(
+                t -> ScriptedBoardDeployment.hangsIn(BoardState.TRANSFERRING, entered));
+        try (Watcher w = new Watcher(RolloutPublisher.topic("lab", r.id), r.id)) {
+            RolloutPublisher p = RolloutPublisher.start(link, r, new RolloutListener() { });
+            RolloutEngine e = engine(r, d, dir, p);
+            java.util.concurrent.atomic.AtomicReference<RolloutRecord> result = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread t = new Thread(() -> {
+                try {
+                    result.set(e.run());
+                } catch (java.io.IOException x) {
+                    throw new IllegalStateException(x);
+                }
+            });
+            t.start();
+            assertTrue(entered.await(30, TimeUnit.SECONDS));
+            e.stop(); // what Ctrl-C does
+            t.join(30_000);
+            p.finish(result.get());
+            JsonNode last;
+            do {
+                last = w.next();
+            } while (!last.path("finished").asBoolean());
+            assertEquals("stopped", last.path("status").asText(), last.toString());
+            assertTrue(last.path("stop_reason").asText().length() > 0, last.toString());
+        }
+    }
+
+    @Test
     void manyProgressCallsAreCoalesced() throws Exception {
         Path dir = Files.createTempDirectory("spindle-pub-test-");
         RolloutRecord r = Rollouts.record("100%", "0", 1, Rollouts.LONG, "b01");
