@@ -2,6 +2,8 @@ package dev.spindle.bench.deploy;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spindle.bench.common.Machine;
+import dev.spindle.bench.common.Stats;
 import dev.spindle.protocol.Json;
 import dev.spindle.protocol.mqtt.Link;
 import dev.spindle.protocol.mqtt.LinkConfig;
@@ -19,7 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
@@ -87,7 +88,7 @@ public final class DeployBench {
         Path dir = Files.createTempDirectory("spindle-bench-deploy");
         ObjectNode root = Json.object();
         try {
-            String loadBefore = uptime();
+            String loadBefore = Machine.uptime();
             System.out.println("load before: " + loadBefore);
             byte[] data = new byte[c.sizeBytes()];
             new Random(42).nextBytes(data);
@@ -147,8 +148,8 @@ public final class DeployBench {
             spindle.forEach(sr::add);
             ArrayNode rr = root.putArray("rawRounds");
             rawRates.forEach(rr::add);
-            double sm = median(spindle);
-            double rm = median(rawRates);
+            double sm = Stats.median(spindle);
+            double rm = Stats.median(rawRates);
             root.put("spindleMiBs", sm);
             root.put("rawMiBs", rm);
             root.put("ratio", sm / rm);
@@ -159,7 +160,7 @@ public final class DeployBench {
             ObjectNode machine = root.putObject("machine");
             machine.put("cores", Runtime.getRuntime().availableProcessors());
             machine.put("uptimeBefore", loadBefore);
-            machine.put("uptimeAfter", uptime());
+            machine.put("uptimeAfter", Machine.uptime());
             machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
             machine.put("mosquitto", mosquittoVersion());
             root.put("smoke", c.smoke());
@@ -196,39 +197,9 @@ public final class DeployBench {
         return bytes / 1048576.0 / (nanos / 1e9);
     }
 
-    static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        Collections.sort(s);
-        int n = s.size();
-        return n == 0 ? 0 : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
-    }
-
-    static String uptime() {
-        try {
-            Process p = new ProcessBuilder("uptime").redirectErrorStream(true).start();
-            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            p.waitFor();
-            return s;
-        } catch (IOException e) {
-            return "(uptime failed: " + e.getMessage() + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "(interrupted)";
-        }
-    }
-
     static String mosquittoVersion() {
-        try {
-            Process p = new ProcessBuilder(MosquittoBroker.binary(), "-h").redirectErrorStream(true).start();
-            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor();
-            return s.lines().findFirst().orElse("?").strip();
-        } catch (IOException e) {
-            return "?";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "?";
-        }
+        String first = Machine.firstLineOf(MosquittoBroker.binary(), "-h");
+        return first == null ? "?" : first;
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -27,6 +27,6 @@ class DeployBenchSmokeTest {
         assertEquals(1, r.path("rawRounds").size());
         assertTrue(r.path("spindleMiBs").asDouble() > 0 && r.path("rawMiBs").asDouble() > 0, r.toString());
         String d = Files.readString(doc);
-        assertTrue(d.contains("hand-written text") && d.contains(DeployBenchDoc.BEGIN) && d.contains("raw Paho"), d);
+        assertTrue(d.contains("hand-written text") && d.contains(DeployBenchDoc.SECTION.begin()) && d.contains("raw Paho"), d);
     }
 }

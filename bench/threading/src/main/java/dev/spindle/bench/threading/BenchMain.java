@@ -5,9 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spindle.bench.common.Machine;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -81,7 +80,7 @@ public final class BenchMain {
         ObjectNode machine = root.putObject("machine");
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        machine.put("uptimeBefore", uptime());
+        machine.put("uptimeBefore", Machine.uptime());
 
         Path dir = json.toAbsolutePath().getParent();
         Files.createDirectories(dir);
@@ -147,31 +146,9 @@ public final class BenchMain {
         }
         System.out.println("memory (bytes) " + memory);
 
-        machine.put("uptimeAfter", uptime());
+        machine.put("uptimeAfter", Machine.uptime());
         Files.write(json, mapper.writeValueAsBytes(root));
         return root;
     }
 
-    /** The {@code uptime} line (load averages), or {@code /proc/loadavg} where there is no such command. */
-    static String uptime() {
-        try {
-            Process p = new ProcessBuilder("uptime").redirectErrorStream(true).start();
-            String out;
-            try (InputStream in = p.getInputStream()) {
-                out = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-            }
-            if (p.waitFor() == 0 && !out.isEmpty()) {
-                return out;
-            }
-        } catch (IOException e) {
-            // fall through to /proc
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            return "loadavg " + new String(Files.readAllBytes(Paths.get("/proc/loadavg")), StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 }

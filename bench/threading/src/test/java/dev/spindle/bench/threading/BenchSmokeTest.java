@@ -64,7 +64,7 @@ class BenchSmokeTest {
         BenchmarksDoc.write(results, doc); // regenerating replaces the section, never duplicates it
         String page = new String(Files.readAllBytes(doc), StandardCharsets.UTF_8);
         assertTrue(page.contains("Hand-written text stays."));
-        assertEquals(page.indexOf(BenchmarksDoc.BEGIN), page.lastIndexOf(BenchmarksDoc.BEGIN));
+        assertEquals(page.indexOf(BenchmarksDoc.SECTION.begin()), page.lastIndexOf(BenchmarksDoc.SECTION.begin()));
         assertTrue(page.contains("| 1 uncontended acquire+release |"));
     }
 }
