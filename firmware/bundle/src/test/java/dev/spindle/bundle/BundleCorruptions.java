@@ -29,7 +29,8 @@ import net.jqwik.api.Arbitrary;
  * its header declares), {@code bomb_entries} (more entries than {@link ZipLimits#DEFAULT} allows),
  * {@code bad_signature}, {@code unsigned}, {@code tampered_manifest}, {@code unsigned_entry},
  * {@code foreign_key}, {@code wrong_board}, {@code agent_too_new} (the last three properly signed,
- * with a fresh version each time, so no two are the same file). Names that try to leave the
+ * with a fresh version each time, so no two are the same file; half the {@code unsigned} ones are
+ * freshly built too, the other half the original without its signature). Names that try to leave the
  * extraction directory contain {@link #ESCAPE_MARKER}, so a test can search for escaped files by
  * name even in a shared directory such as {@code /tmp}.
  *
@@ -163,7 +164,7 @@ public final class BundleCorruptions {
                 return new Corrupted(kind, z.toBytes(), false);
             }
             case "bomb_ratio": // 2..4 MiB of zeros deflate to a few KiB: over the ratio limit past its floor
-                return extra(kind, "lib/bomb.jar", new byte[(2 + r.nextInt(3)) << 20]);
+                return extra(kind, "lib/bomb.jar", new byte[(2 << 20) + r.nextInt(2 << 20)]);
             case "bomb_lying_size": {
                 RawZip z = zip(entries);
                 z.add("lib/lying.jar", new byte[(64 + r.nextInt(960)) << 10]).declaredSize = (long) r.nextInt(1000);
@@ -183,9 +184,12 @@ public final class BundleCorruptions {
                 return new Corrupted(kind, zip(m).toBytes(), false);
             }
             case "unsigned": {
-                Map<String, byte[]> m = new LinkedHashMap<>(entries);
-                m.remove(Manifest.SIGNATURE_ENTRY);
-                return new Corrupted(kind, zip(m).toBytes(), false);
+                if (r.nextBoolean()) { // the original without its signature (always the same file)
+                    Map<String, byte[]> m = new LinkedHashMap<>(entries);
+                    m.remove(Manifest.SIGNATURE_ENTRY);
+                    return new Corrupted(kind, zip(m).toBytes(), false);
+                }
+                return new Corrupted(kind, unsigned(variant(r, spec.boardTypes(), spec.minAgentVersion())), false);
             }
             case "tampered_manifest": {
                 Map<String, byte[]> m = new LinkedHashMap<>(entries);
@@ -213,6 +217,17 @@ public final class BundleCorruptions {
     private BundleBuilder.Spec variant(Random r, List<String> boards, SemVer minAgent) {
         return new BundleBuilder.Spec(spec.name(), SemVer.parse("1." + r.nextInt(1000) + "." + r.nextInt(1_000_000)),
                 spec.mainClass(), boards, minAgent);
+    }
+
+    /** A well-made bundle that was never signed. */
+    private byte[] unsigned(BundleBuilder.Spec s) throws IOException {
+        Path u = work.resolve("unsigned-" + (++files) + ".zip");
+        try {
+            BundleBuilder.build(s, appJar, libs, u);
+            return Files.readAllBytes(u);
+        } finally {
+            Files.deleteIfExists(u);
+        }
     }
 
     private byte[] signed(BundleBuilder.Spec s, KeyPair key) throws IOException, BundleRejectedException {

@@ -391,7 +391,8 @@ public final class DeployController implements AutoCloseable {
                 }
                 DeployState.FailedMark mark = state.failed().get(sha);
                 if (mark != null && !force) {
-                    throw new DeployRefused(Failures.PREVIOUSLY_FAILED, "bundle " + mark.bundle() + " " + mark.version()
+                    throw new DeployRefused(Failures.PREVIOUSLY_FAILED, (mark.bundle() == null ? "this bundle"
+                            : "bundle " + mark.bundle() + " " + mark.version()) // null: refused before its manifest was read
                             + " (" + sha.substring(0, 12) + "…) failed on this board before (" + mark.reason() + ": "
                             + mark.detail() + "); fix it and deploy a new build, or deploy it again with force");
                 }

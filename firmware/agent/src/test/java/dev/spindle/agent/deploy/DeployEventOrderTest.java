@@ -119,6 +119,25 @@ class DeployEventOrderTest {
         }
     }
 
+    @Test
+    void aRefusedBundleIsRefusedAgainWithoutNullsInTheMessage() throws Exception {
+        SlotBundles bundles = new SlotBundles(dir.resolve("bundles"));
+        Path unsigned = bundles.unsigned("slot-app", "3.0.0", "good");
+        RecordingHost host = new RecordingHost();
+        DeployConfig config = new DeployConfig(List.of(bundles.trust()), false, 100, 60_000, 1_000);
+        try (DeployController c = new DeployController(config, Files.createDirectories(dir.resolve("data")), "sim",
+                "0.1.0", new AppSpec("test.Factory", null, "factory", "factory", "0"), host)) {
+            host.controller = c;
+            c.boot();
+            install(c, host, unsigned, 1); // refused before its manifest counted: no name or version on the mark
+            DeployRefused again = org.junit.jupiter.api.Assertions.assertThrows(DeployRefused.class,
+                    () -> c.install(unsigned, SlotBundles.sha256(unsigned), false));
+            assertEquals(Failures.PREVIOUSLY_FAILED, again.reason());
+            assertTrue(again.getMessage().startsWith("this bundle (") && !again.getMessage().contains("null"),
+                    again.getMessage());
+        }
+    }
+
     /** Installs and waits for the deploy's events (published just after it went idle). */
     private static void install(DeployController c, RecordingHost host, Path bundle, int eventsAfter) throws Exception {
         c.install(bundle, SlotBundles.sha256(bundle), false);
