@@ -192,8 +192,11 @@ class AgentBundleFuzzTest {
                 } catch (TransferException e) {
                     if (e.code() == TransferError.HANDOVER_FAILED) { // the deploy refused it at once (previously_failed …)
                         reason = reasonOf(host.events.await(mark, x -> isTerminal(x, sha)), what);
-                    } else {
-                        assertFalse(e.isTimeout(), what + ": the board did not answer: " + e.getMessage());
+                    } else { // refused by the transfer (only too_large is expected): the error, and the same as an event
+                        assertEquals(TransferError.TOO_LARGE, e.code(), what + ": " + e.getMessage());
+                        JsonNode ev = host.events.await(mark, x -> x.path("type").asText().equals("transfer_failed")
+                                && sha.equals(x.path("data").path("sha256").asText()));
+                        assertEquals(e.code().wireName(), ev.path("data").path("code").asText(), what + ": " + ev);
                         reason = "transfer_" + e.code().wireName();
                     }
                 }
