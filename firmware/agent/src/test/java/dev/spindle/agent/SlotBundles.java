@@ -51,6 +51,16 @@ public final class SlotBundles {
 
     /** An unsigned bundle. */
     public Path unsigned(String name, String version, String mode) throws IOException {
+        Path jar = appJar(name, version, mode);
+        Path out = dir.resolve("unsigned-" + name + "-" + version + "-" + mode + ".zip");
+        BundleBuilder.build(new BundleBuilder.Spec(name, SemVer.parse(version), SlotTestApp.class.getName(),
+                List.of("sim"), SemVer.parse("0.1.0-SNAPSHOT")), jar, List.of(), out);
+        Files.delete(jar);
+        return out;
+    }
+
+    /** The app jar of {@link SlotTestApp} with its {@code slot-app.properties}, {@code app-name-version-mode.jar}. */
+    public Path appJar(String name, String version, String mode) throws IOException {
         Path jar = dir.resolve("app-" + name + "-" + version + "-" + mode + ".jar");
         try (JarOutputStream j = new JarOutputStream(Files.newOutputStream(jar))) {
             j.putNextEntry(new JarEntry("slot-app.properties"));
@@ -60,11 +70,7 @@ public final class SlotBundles {
                 in.transferTo(j);
             }
         }
-        Path out = dir.resolve("unsigned-" + name + "-" + version + "-" + mode + ".zip");
-        BundleBuilder.build(new BundleBuilder.Spec(name, SemVer.parse(version), SlotTestApp.class.getName(),
-                List.of("sim"), SemVer.parse("0.1.0-SNAPSHOT")), jar, List.of(), out);
-        Files.delete(jar);
-        return out;
+        return jar;
     }
 
     public static String sha256(Path f) throws IOException {

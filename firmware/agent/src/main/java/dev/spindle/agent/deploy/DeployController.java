@@ -63,6 +63,9 @@ import java.util.Map;
  * {@code busy} flag makes them exclusive: only the holder of {@code busy} (or {@link #boot()},
  * before anything else runs) changes {@code state} or starts and stops apps, so the long steps run
  * without the lock; readers ({@link #status()}, {@link #activeSlot()}) take the lock only to read.
+ * The terminal events of a deploy or rollback ({@code deploy_done}, {@code deploy_failed},
+ * {@code rollback}) are published after {@code busy} is released: a host that sends the next
+ * bundle as soon as it sees one finds the board idle, never {@code busy}.
  */
 public final class DeployController implements AutoCloseable {
     private final DeployConfig config;
@@ -254,7 +257,7 @@ public final class DeployController implements AutoCloseable {
                 abandon(p, state(), "the agent restarted before the new firmware started; still on " + p.from());
                 startActive();
             }
-            case DeployState.OP_ROLLING_BACK -> finishRollback(p);
+            case DeployState.OP_ROLLING_BACK -> finishRollback(p).run();
             default -> { // health_check, or a step of a newer agent: back to what ran before
                 try {
                     commitRollback(p, Failures.INTERRUPTED, "the agent restarted during the health check of "
@@ -262,7 +265,7 @@ public final class DeployController implements AutoCloseable {
                 } catch (IOException e) {
                     host.log("error", "cannot write the deploy state: " + e.getMessage());
                 }
-                finishRollback(state().pending());
+                finishRollback(state().pending()).run();
             }
         }
     }
@@ -388,7 +391,8 @@ public final class DeployController implements AutoCloseable {
                 }
                 DeployState.FailedMark mark = state.failed().get(sha);
                 if (mark != null && !force) {
-                    throw new DeployRefused(Failures.PREVIOUSLY_FAILED, "bundle " + mark.bundle() + " " + mark.version()
+                    throw new DeployRefused(Failures.PREVIOUSLY_FAILED, (mark.bundle() == null ? "this bundle"
+                            : "bundle " + mark.bundle() + " " + mark.version()) // null: refused before its manifest was read
                             + " (" + sha.substring(0, 12) + "…) failed on this board before (" + mark.reason() + ": "
                             + mark.detail() + "); fix it and deploy a new build, or deploy it again with force");
                 }
@@ -432,6 +436,7 @@ public final class DeployController implements AutoCloseable {
         String slot = chooseSlot(s0);
         String bundle = null;
         String version = null;
+        Runnable report = () -> { }; // the terminal event, published once busy is released
         try {
             progress(id, DeployState.OP_INSTALLING, slot, null, null, sha, "installing into slot " + slot);
             commit(s0.withSlot(slot, new DeployState.Slot(DeployState.INSTALLING, null, null, sha, null, 0, null))
@@ -489,11 +494,12 @@ public final class DeployController implements AutoCloseable {
                         + slot);
                 Map<String, Object> d = data(id, slot, bundle, version, sha);
                 d.put("previous", from);
-                host.event(EventMessage.DEPLOY_DONE, EventMessage.INFO, "deploy " + id + ": " + bundle + " " + version
-                        + " runs in slot " + slot + " and passed its health check", d);
+                String msg = "deploy " + id + ": " + bundle + " " + version + " runs in slot " + slot
+                        + " and passed its health check";
+                report = () -> host.event(EventMessage.DEPLOY_DONE, EventMessage.INFO, msg, d);
             } else {
                 commitRollback(state().pending(), verdict[0], verdict[1]);
-                finishRollback(state().pending());
+                report = finishRollback(state().pending());
             }
         } catch (PreSwitchFailure f) {
             DeployState s = state();
@@ -507,7 +513,9 @@ public final class DeployController implements AutoCloseable {
             commitQuietly(s.withPending(null).withHistory(new DeployState.HistoryEntry(System.currentTimeMillis(), id,
                     "failed", slot, bundle, version, sha, f.reason)));
             host.log("error", "deploy " + id + " failed (" + f.reason + "): " + f.getMessage());
-            failedEvent(id, f.reason, f.getMessage(), slot, bundle, version, sha, null);
+            String b = bundle;
+            String v = version;
+            report = () -> failedEvent(id, f.reason, f.getMessage(), slot, b, v, sha, null);
             if (!"running".equals(host.appState()) && !Failures.OLD_APP_STUCK.equals(f.reason)) {
                 startActive(); // the old app was not stopped unless the failure came after; make sure it runs
             }
@@ -516,8 +524,10 @@ public final class DeployController implements AutoCloseable {
                     + " resolves it)");
         } catch (IOException | RuntimeException e) {
             host.log("error", "deploy " + id + " failed: " + e);
-            failedEvent(id, Failures.IO_ERROR, "the deploy stopped: " + e.getMessage()
-                    + " (check that data.dir is writable and has space)", slot, bundle, version, sha, null);
+            String b = bundle;
+            String v = version;
+            report = () -> failedEvent(id, Failures.IO_ERROR, "the deploy stopped: " + e.getMessage()
+                    + " (check that data.dir is writable and has space)", slot, b, v, sha, null);
             if (!"running".equals(host.appState())) {
                 startActive();
             }
@@ -528,6 +538,7 @@ public final class DeployController implements AutoCloseable {
                 lock.notifyAll();
             }
         }
+        report.run(); // after busy: a host that sends the next bundle on this event finds the board idle
     }
 
     private VerifiedBundle extract(Path bundleFile, String slot, String sha) throws PreSwitchFailure, IOException {
@@ -544,7 +555,7 @@ public final class DeployController implements AutoCloseable {
         try {
             vb = slots.extract(v, bundleFile, target, slot);
         } catch (BundleRejectedException e) {
-            throw new PreSwitchFailure(Failures.of(e.reason()), e.getMessage() + ". " + e.reason().advice(), true);
+            throw new PreSwitchFailure(Failures.of(e.reason()), e.detail() + ". " + e.reason().advice(), true);
         } catch (IOException e) {
             if (!Files.isRegularFile(bundleFile)) {
                 throw new PreSwitchFailure(Failures.NO_BUNDLE, "the bundle file " + bundleFile
@@ -598,8 +609,13 @@ public final class DeployController implements AutoCloseable {
         CrashPoint.at(CrashPoint.ROLLBACK_RECORDED);
     }
 
-    /** Stops the failed app, starts the recorded active firmware, clears the step, reports. */
-    private void finishRollback(DeployState.Pending p) {
+    /**
+     * Stops the failed app, starts the recorded active firmware, clears the step.
+     *
+     * @return the report ({@code rollback}, and {@code deploy_failed} for an automatic one): the
+     *         caller runs it once it released {@code busy}, so a host reacting to it finds the board idle
+     */
+    private Runnable finishRollback(DeployState.Pending p) {
         host.stopApp("rollback", config.stopTimeoutMs());
         closeCurrentLoader();
         CrashPoint.at(CrashPoint.ROLLBACK_NEW_STOPPED);
@@ -620,10 +636,12 @@ public final class DeployController implements AutoCloseable {
                 + p.reason() + ": " + p.detail() + ") to " + s.active()
                 : "rolled back on request from " + p.slot() + " to " + s.active();
         host.log("warning", msg);
-        host.event(EventMessage.ROLLBACK, automatic ? EventMessage.ERROR : EventMessage.WARNING, msg, d);
-        if (automatic) {
-            failedEvent(p.id(), p.reason(), p.detail(), p.slot(), p.bundle(), p.version(), p.sha256(), s.active());
-        }
+        return () -> {
+            host.event(EventMessage.ROLLBACK, automatic ? EventMessage.ERROR : EventMessage.WARNING, msg, d);
+            if (automatic) {
+                failedEvent(p.id(), p.reason(), p.detail(), p.slot(), p.bundle(), p.version(), p.sha256(), s.active());
+            }
+        };
     }
 
     /**
@@ -672,6 +690,7 @@ public final class DeployController implements AutoCloseable {
             id = "r-" + s.nextId();
             busy = true;
         }
+        Runnable report = () -> { };
         try {
             String from = s.active();
             String to = s.previous();
@@ -680,7 +699,7 @@ public final class DeployController implements AutoCloseable {
                     .withPending(new DeployState.Pending(DeployState.OP_ROLLING_BACK, id, from, to,
                             fromSlot.sha256(), fromSlot.bundle(), fromSlot.version(), System.currentTimeMillis(), 0,
                             null, null)));
-            finishRollback(state().pending());
+            report = finishRollback(state().pending());
             ObjectNode o = Json.object();
             o.put("id", id);
             o.put("from", from);
@@ -696,6 +715,7 @@ public final class DeployController implements AutoCloseable {
                 busy = false;
                 lock.notifyAll();
             }
+            report.run(); // after busy, like a deploy's terminal event
         }
     }
 
