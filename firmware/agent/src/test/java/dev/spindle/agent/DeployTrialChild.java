@@ -48,7 +48,7 @@ public final class DeployTrialChild {
     /** The fleet of the transfer and agent modes. */
     public static final String FLEET = "kill";
     /** Chunks between two syncs (data forced, then bitmap written) of the transfer mode's receiver. */
-    public static final int SYNC_EVERY = 4;
+    public static final int SYNC_EVERY = 8;
 
     private DeployTrialChild() {
     }
