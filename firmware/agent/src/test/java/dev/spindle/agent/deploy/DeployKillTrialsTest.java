@@ -102,6 +102,8 @@ class DeployKillTrialsTest {
     /** Chunk size of the test's sender; the padded bundles have some 50 chunks. */
     static final int CHUNK = 1024;
     static final int PAD_BYTES = 48 * 1024;
+    /** The exit status of {@link SlotTestApp}'s {@code exit} mode (a firmware that halts the JVM). */
+    static final int FIRMWARE_HALT_STATUS = 42;
     static final int CHUNKS_ABOUT = PAD_BYTES / CHUNK + 4;
 
     @TempDir
@@ -463,7 +465,7 @@ class DeployKillTrialsTest {
                     last = b;
                     String where;
                     if (viaTransfer) {
-                        TransferTrial t = transferAndKill(c, plan, new Send(host, board.id(), b, exec), heldOnDisk,
+                        TransferTrial t = transferAndKill(c, plan, b, new Send(host, board.id(), b, exec), heldOnDisk,
                                 tally, trial);
                         where = t.where();
                         lastCut = t.cut();
@@ -496,14 +498,14 @@ class DeployKillTrialsTest {
      *
      * @param heldOnDisk chunks verified on disk before this boot, when this send resumes a cut one (else -1)
      */
-    private static TransferTrial transferAndKill(Child c, Plan plan, Send send, int heldOnDisk, Tally tally, String trial)
-            throws Exception {
+    private static TransferTrial transferAndKill(Child c, Plan plan, Bundle b, Send send, int heldOnDisk, Tally tally,
+            String trial) throws Exception {
         long t0 = System.nanoTime();
         String where = null;
         while (where == null && !send.done()) {
             long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             if (!c.p.isAlive()) {
-                where = "halted in the transfer";
+                where = c.selfExit(b, trial);
             } else if (plan.killAtChunk() >= 0 && send.acked() >= plan.killAtChunk()) {
                 c.p.destroyForcibly();
                 where = "transfer: SIGKILL at a chunk count";
@@ -524,9 +526,6 @@ class DeployKillTrialsTest {
                 assertEquals(TransferError.CANCELLED, o.error().code(), trial + ": a transfer ends only when cancelled"
                         + " after the kill: " + o);
                 tally.count(tally.transfers, "cut by the kill");
-                if (c.exitedByHalt()) {
-                    where = "transfer: halted at its step";
-                }
                 return new TransferTrial(where, true);
             }
             return new TransferTrial(where, false);
@@ -929,9 +928,21 @@ class DeployKillTrialsTest {
             return where;
         }
 
-        /** @return true when the child ended by halting at its crash point */
-        boolean exitedByHalt() throws InterruptedException {
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == CrashPoint.HALT_STATUS;
+        /**
+         * The child ended by itself while it received {@code b}: only a crash point's halt, or the
+         * firmware of the bundle that halts the JVM, may end it.
+         *
+         * @return where it ended
+         */
+        String selfExit(Bundle b, String trial) throws InterruptedException {
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), trial + ": the child ended");
+            int status = p.exitValue();
+            if (status == CrashPoint.HALT_STATUS) {
+                return "transfer: halted at its step";
+            }
+            assertTrue(status == FIRMWARE_HALT_STATUS && b.label().equals("exit"), trial + ": the child ended with status "
+                    + status + ", not by a crash point or its firmware; its stderr ends:\n" + errTail());
+            return "exited by itself: " + lastPhase;
         }
 
         private String errTail() {
