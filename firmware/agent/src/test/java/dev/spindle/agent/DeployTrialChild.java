@@ -1,6 +1,7 @@
 package dev.spindle.agent;
 
 import dev.spindle.agent.deploy.AppSpec;
+import dev.spindle.agent.deploy.BundleIntake;
 import dev.spindle.agent.deploy.DeployConfig;
 import dev.spindle.agent.deploy.DeployController;
 import dev.spindle.agent.deploy.DeployHost;
@@ -8,6 +9,10 @@ import dev.spindle.agent.deploy.DeployRefused;
 import dev.spindle.agent.deploy.DeployState;
 import dev.spindle.hal.FirmwareContext;
 import dev.spindle.protocol.Json;
+import dev.spindle.protocol.mqtt.Link;
+import dev.spindle.protocol.mqtt.LinkConfig;
+import dev.spindle.protocol.transfer.ReceiverOptions;
+import dev.spindle.protocol.transfer.TransferReceiver;
 import dev.spindle.threading.ThreadInfo;
 import dev.spindle.threading.ThreadListener;
 import dev.spindle.threading.ThreadRegistry;
@@ -26,13 +31,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code lite DATA_DIR GRACE_MS TRUST}: the real {@link DeployController} and {@link AppHost}
  *     (so the real AppRunner, slot class loaders, state file and slots) without MQTT: events go to
  *     stdout, and telemetry counts as delivered every 50 ms (no broker to deliver it to);</li>
- * <li>{@code agent DATA_DIR GRACE_MS TRUST BROKER_URL}: the whole {@link Agent} against a broker,
+ * <li>{@code transfer DATA_DIR GRACE_MS TRUST BROKER_URL BOARD}: the light child plus the real
+ *     bundle transfer: a {@link Link} to the broker, the real {@link TransferReceiver} (staging in
+ *     {@code DATA_DIR/incoming}, data and bitmap synced every {@value #SYNC_EVERY} chunks) and the
+ *     real {@link BundleIntake}, as the agent wires them: a bundle sent to board {@code BOARD} of
+ *     fleet {@value #FLEET} is received, verified and installed; the receiver's steps are crash points;</li>
+ * <li>{@code agent DATA_DIR GRACE_MS TRUST BROKER_URL [BOARD]}: the whole {@link Agent} against a broker,
  *     whose health check waits for telemetry the broker acknowledged.</li>
  * </ul>
  * After boot it prints {@code BOOTED <active> <app state> <running slot-app version>}; then it reads
- * {@code install PATH SHA256} lines from stdin, and prints {@code IDLE} when each deploy ended.
+ * lines from stdin: {@code install PATH SHA256} installs a bundle from a file, waits until the deploy
+ * ended and prints {@code IDLE}; {@code idle} (after a transfer) waits until no deploy runs and
+ * prints {@code IDLE}.
  */
 public final class DeployTrialChild {
+    /** The fleet of the transfer and agent modes. */
+    public static final String FLEET = "kill";
+    /** Chunks between two syncs (data forced, then bitmap written) of the transfer mode's receiver. */
+    public static final int SYNC_EVERY = 8;
+
     private DeployTrialChild() {
     }
 
@@ -45,8 +62,8 @@ public final class DeployTrialChild {
         java.util.function.Supplier<String> appState;
         if (mode.equals("agent")) {
             Properties p = new Properties();
-            p.setProperty("board.id", "trial");
-            p.setProperty("fleet", "kill");
+            p.setProperty("board.id", args.length > 5 ? args[5] : "trial");
+            p.setProperty("fleet", FLEET);
             p.setProperty("board.type", "sim");
             p.setProperty("broker.url", args[4]);
             p.setProperty("data.dir", data.toString());
@@ -69,6 +86,9 @@ public final class DeployTrialChild {
                             DeployTrialChild.class.getClassLoader(), DeployState.FACTORY, DeployState.FACTORY, "factory-1"),
                     host);
             deploy.boot();
+            if (mode.equals("transfer")) {
+                receive(deploy, host, data, args[4], args[5]);
+            }
         }
         long end = System.currentTimeMillis() + 20_000;
         while (DeployState.isSlot(deploy.activeSlot()) && System.getProperty("spindle.test.slot-app") == null
@@ -90,9 +110,27 @@ public final class DeployTrialChild {
                 deploy.awaitIdle(60_000);
                 System.out.println("IDLE " + deploy.activeSlot());
                 System.out.flush();
+            } else if (w[0].equals("idle")) {
+                deploy.awaitIdle(60_000);
+                System.out.println("IDLE " + deploy.activeSlot());
+                System.out.flush();
             }
         }
         System.exit(0);
+    }
+
+    /** Wires the transfer as {@link Agent} does: link, receiver, intake (whose steps are the crash points). */
+    private static void receive(DeployController deploy, DeployHost host, Path data, String brokerUrl, String board)
+            throws Exception {
+        BundleIntake intake = new BundleIntake(deploy, host, data);
+        intake.cleanUp(); // bundle files of deploys the restart ended
+        Link link = new Link(LinkConfig.builder(brokerUrl, board).backoff(50, 500).build());
+        link.start();
+        if (!link.awaitConnected(60_000)) {
+            throw new IllegalStateException("no connection to " + brokerUrl + ": " + link.lastErrorExplained());
+        }
+        new TransferReceiver(link, FLEET, board, data.resolve("incoming"),
+                ReceiverOptions.defaults().withSync(SYNC_EVERY, 60_000), intake).events(intake).start();
     }
 
     /** The agent's side of the controller without MQTT. */

@@ -130,6 +130,12 @@ public final class BundleIntake implements CompletedTransfer, TransferReceiver.E
         host.event(TRANSFER_STARTED, EventMessage.INFO, msg, d);
     }
 
+    /** The receiver's named steps are crash points for the kill -9 trials ({@link CrashPoint}); nothing otherwise. */
+    @Override
+    public void reached(String step) {
+        CrashPoint.at(step);
+    }
+
     @Override
     public void failed(String id, TransferError code, String message) {
         Map<String, Object> d = new LinkedHashMap<>();

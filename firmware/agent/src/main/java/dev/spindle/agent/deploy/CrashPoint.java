@@ -1,5 +1,7 @@
 package dev.spindle.agent.deploy;
 
+import dev.spindle.protocol.transfer.TransferReceiver;
+
 /**
  * A test hook for the kill -9 trials (docs/deploy.md, "Proving it"): when the system property
  * {@code spindle.deploy.crash} names a step ({@code STEP}, or {@code STEP:N} for its N-th hit in
@@ -7,7 +9,9 @@ package dev.spindle.agent.deploy;
  * hook, no flush, as close to a power cut as a JVM gets. Unset (every production board), it does
  * nothing.
  *
- * <p>The steps are the constants below; each names the moment just after what its name says.
+ * <p>The steps are the constants below; each names the moment just after what its name says. The
+ * {@code transfer.*} steps are inside the MQTT transfer receiver ({@link TransferReceiver}, which
+ * reports them through {@link BundleIntake#reached}); the others inside {@link DeployController}.
  */
 public final class CrashPoint {
     /** The property that selects a step. */
@@ -27,7 +31,20 @@ public final class CrashPoint {
     public static final String ROLLBACK_NEW_STOPPED = "rollback.new_stopped";
     public static final String ROLLBACK_OLD_STARTED = "rollback.old_started";
 
-    /** Every step, in the order a deploy meets them. */
+    // the transfer's steps, inside the receiver (TransferReceiver.STEP_…; BundleIntake passes them here)
+    public static final String TRANSFER_CHUNK_WRITTEN = TransferReceiver.STEP_CHUNK_WRITTEN;
+    public static final String TRANSFER_DATA_FORCED = TransferReceiver.STEP_DATA_FORCED;
+    public static final String TRANSFER_BITMAP_WRITTEN = TransferReceiver.STEP_BITMAP_WRITTEN;
+    public static final String TRANSFER_VERIFIED = TransferReceiver.STEP_VERIFIED;
+    public static final String TRANSFER_PROMOTED = TransferReceiver.STEP_PROMOTED;
+    public static final String TRANSFER_HANDED_OVER = TransferReceiver.STEP_HANDED_OVER;
+    public static final String TRANSFER_DONE_RECORDED = TransferReceiver.STEP_DONE_RECORDED;
+
+    /** Every step of the transfer, in the order a transfer meets them (the first three once per chunk or sync). */
+    public static final String[] TRANSFER = {TRANSFER_CHUNK_WRITTEN, TRANSFER_DATA_FORCED, TRANSFER_BITMAP_WRITTEN,
+        TRANSFER_VERIFIED, TRANSFER_PROMOTED, TRANSFER_HANDED_OVER, TRANSFER_DONE_RECORDED};
+
+    /** Every step of the deploy (after the transfer), in the order a deploy meets them. */
     public static final String[] ALL = {STATE_WRITTEN_BEFORE_RENAME, INSTALL_RECORDED, INSTALL_EXTRACTED,
         SWITCH_RECORDED, SWITCH_OLD_STOPPED, HEALTH_RECORDED, HEALTH_APP_STARTED, HEALTH_PASSED, ROLLBACK_RECORDED,
         ROLLBACK_NEW_STOPPED, ROLLBACK_OLD_STARTED};

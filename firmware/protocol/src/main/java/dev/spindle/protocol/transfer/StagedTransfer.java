@@ -46,6 +46,8 @@ final class StagedTransfer implements AutoCloseable {
     private FileChannel part;
     private int unsynced;
     private long lastSyncNanos = System.nanoTime();
+    private java.util.function.Consumer<String> steps = step -> {
+    };
 
     private StagedTransfer(Path dir, String id, long size, int chunkSize, String name, ObjectNode meta, ChunkSet held,
             FileChannel part) {
@@ -176,6 +178,11 @@ final class StagedTransfer implements AutoCloseable {
         return b.array();
     }
 
+    /** Tells {@code hook} the steps of {@link #sync()} and {@link #promote()} (TransferReceiver.STEP_…). */
+    void onStep(java.util.function.Consumer<String> hook) {
+        this.steps = hook;
+    }
+
     ChunkSet held() {
         return held;
     }
@@ -223,7 +230,9 @@ final class StagedTransfer implements AutoCloseable {
             return;
         }
         part.force(false);
+        steps.accept(TransferReceiver.STEP_DATA_FORCED);
         AtomicFiles.write(bitmapFile(dir, id), bitmapBytes());
+        steps.accept(TransferReceiver.STEP_BITMAP_WRITTEN);
         unsynced = 0;
         lastSyncNanos = System.nanoTime();
     }
@@ -251,13 +260,20 @@ final class StagedTransfer implements AutoCloseable {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    /** Turns the complete part file into {@code {id}.bundle} and removes the transfer's other files. */
+    /**
+     * Turns the complete part file into {@code {id}.bundle} and removes the transfer's other files.
+     * The bitmap goes first (and durably), so a crash half way never leaves a bitmap without the
+     * part it describes; a restart deletes a {@code .bundle} left behind (the sender's next open
+     * starts the transfer over).
+     */
     Path promote() throws IOException {
         close();
         Path bundle = bundleFile(dir, id);
+        Files.deleteIfExists(bitmapFile(dir, id));
+        AtomicFiles.syncDirectory(dir);
         Files.move(partFile(dir, id), bundle, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.deleteIfExists(bitmapFile(dir, id));
+        steps.accept(TransferReceiver.STEP_PROMOTED);
         Files.deleteIfExists(openFile(dir, id));
         AtomicFiles.syncDirectory(dir);
         return bundle;

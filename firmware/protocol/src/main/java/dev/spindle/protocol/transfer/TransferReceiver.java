@@ -70,7 +70,29 @@ public final class TransferReceiver implements AutoCloseable {
         /** The file was verified and handed over. */
         default void completed(String id, String name, long size) {
         }
+
+        /**
+         * The receiver just passed step {@code step} (one of the {@code STEP_} constants), on the thread
+         * that did it. A hook for crash tests (the agent halts here when told to); must be quick.
+         */
+        default void reached(String step) {
+        }
     }
+
+    /** Step: a new chunk's bytes were written to the part file (not yet forced to disk). */
+    public static final String STEP_CHUNK_WRITTEN = "transfer.chunk_written";
+    /** Step: the part file's data was forced to disk; the bitmap that records it is not written yet. */
+    public static final String STEP_DATA_FORCED = "transfer.data_forced";
+    /** Step: the bitmap was replaced (atomically) after the data it records was forced. */
+    public static final String STEP_BITMAP_WRITTEN = "transfer.bitmap_written";
+    /** Step: every chunk is here and the whole file's SHA-256 matched; nothing was renamed or handed over yet. */
+    public static final String STEP_VERIFIED = "transfer.verified";
+    /** Step: cleaning up: the bitmap is deleted and the part renamed to {@code {id}.bundle}; the open record not yet deleted. */
+    public static final String STEP_PROMOTED = "transfer.promoted";
+    /** Step: the {@link CompletedTransfer} took the bundle; the {@code {id}.done} record is not written yet. */
+    public static final String STEP_HANDED_OVER = "transfer.handed_over";
+    /** Step: the {@code {id}.done} record was written; {@code complete} not yet published. */
+    public static final String STEP_DONE_RECORDED = "transfer.done_recorded";
 
     private final Link link;
     private final String fleet;
@@ -258,6 +280,7 @@ public final class TransferReceiver implements AutoCloseable {
             }
             if (active == null) {
                 active = load(id, size, chunkSize, name, meta);
+                active.onStep(this::reached);
                 events.opened(id, name, size, active.held().held(), active.chunks());
             }
             t = active;
@@ -369,7 +392,9 @@ public final class TransferReceiver implements AutoCloseable {
                 return;
             }
             try {
-                t.write(index, p, ChunkHeader.LENGTH, len);
+                if (t.write(index, p, ChunkHeader.LENGTH, len)) {
+                    reached(STEP_CHUNK_WRITTEN);
+                }
                 boolean complete = t.held().isComplete();
                 if (complete || t.unsynced() >= options.syncEveryChunks()
                         || t.nanosSinceSync() >= TimeUnit.MILLISECONDS.toNanos(options.syncEveryMs())) {
@@ -432,6 +457,7 @@ public final class TransferReceiver implements AutoCloseable {
                         + actual + ", not the transfer id: the data was discarded; send the bundle again (it starts over)");
                 return;
             }
+            reached(STEP_VERIFIED);
             bundle = t.promote();
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.putAll(Json.MAPPER.convertValue(t.meta, Map.class));
@@ -446,6 +472,7 @@ public final class TransferReceiver implements AutoCloseable {
                         + (e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage()));
                 return;
             }
+            reached(STEP_HANDED_OVER);
             Files.deleteIfExists(bundle);
             ObjectNode rec = Json.object();
             rec.put("v", 1);
@@ -453,6 +480,7 @@ public final class TransferReceiver implements AutoCloseable {
             rec.put("name", t.name);
             rec.put("ts", System.currentTimeMillis());
             AtomicFiles.write(StagedTransfer.doneFile(staging, id), Json.bytes(rec));
+            reached(STEP_DONE_RECORDED);
             done(t);
             publish(id, TransferMessages.complete(id, t.size, false));
             events.completed(id, t.name, t.size);
@@ -477,6 +505,14 @@ public final class TransferReceiver implements AutoCloseable {
     }
 
     // ---- replies ---------------------------------------------------------------------------
+
+    private void reached(String step) {
+        try {
+            events.reached(step);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "transfer event listener failed: " + e, e);
+        }
+    }
 
     private void fail(String id, TransferError code, String message) {
         LOG.log(Level.WARNING, "transfer " + id + ": " + code + ": " + message);

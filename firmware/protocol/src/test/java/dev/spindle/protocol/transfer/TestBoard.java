@@ -24,6 +24,9 @@ final class TestBoard implements AutoCloseable {
     final List<String> failures = new CopyOnWriteArrayList<>();
     final List<int[]> opens = new CopyOnWriteArrayList<>(); // {held, chunks}
     volatile TransferReceiver receiver;
+    /** Told each step the receiver reaches (TransferReceiver.STEP_…), on the receiver's thread. */
+    volatile java.util.function.Consumer<String> onStep = step -> {
+    };
     private final ReceiverOptions options;
 
     TestBoard(String url, String board, Path dir, ReceiverOptions options) throws Exception {
@@ -63,6 +66,11 @@ final class TestBoard implements AutoCloseable {
             @Override
             public void failed(String id, TransferError code, String message) {
                 failures.add(code + ": " + message);
+            }
+
+            @Override
+            public void reached(String step) {
+                onStep.accept(step);
             }
         });
         r.start();

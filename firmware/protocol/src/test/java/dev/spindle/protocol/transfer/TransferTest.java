@@ -109,6 +109,61 @@ class TransferTest {
         assertEquals(2, board.handed.size(), "fresh sends it again");
     }
 
+    /**
+     * The write order the kill -9 trials (DeployKillTrialsTest) rely on, seen from inside: at every
+     * step the bitmap on disk marks only chunks whose bytes are in the part file; each sync forces
+     * the data before it writes the bitmap; the bitmap is gone before the part is promoted.
+     */
+    @Test
+    void atEveryStepTheBitmapOnDiskClaimsOnlyChunksWhoseBytesAreThere() throws Exception {
+        Path file = TestBoard.randomFile(dir, "app-3.zip", 30 * CHUNK + 7, 3);
+        byte[] want = Files.readAllBytes(file);
+        String id = TransferSender.sha256(file);
+        Path bitmap = StagedTransfer.bitmapFile(board.staging, id);
+        Path part = StagedTransfer.partFile(board.staging, id);
+        int chunks = StagedTransfer.chunkCount(want.length, CHUNK);
+        List<String> steps = new CopyOnWriteArrayList<>();
+        List<String> wrong = new CopyOnWriteArrayList<>();
+        board.onStep = step -> {
+            steps.add(step);
+            try {
+                if (step.equals(TransferReceiver.STEP_PROMOTED)) {
+                    if (Files.exists(bitmap) || !Files.exists(StagedTransfer.bundleFile(board.staging, id))) {
+                        wrong.add("promoted: the bitmap must be gone and the bundle there");
+                    }
+                    return;
+                }
+                if (!Files.exists(bitmap)) {
+                    return;
+                }
+                ChunkSet held = StagedTransfer.readBitmap(bitmap, want.length, CHUNK, chunks);
+                byte[] got = Files.readAllBytes(part);
+                for (int i = 0; i < chunks; i++) {
+                    int from = i * CHUNK;
+                    int to = Math.min(want.length, from + CHUNK);
+                    if (held.has(i) && !java.util.Arrays.equals(want, from, to, got, from, to)) {
+                        wrong.add(step + ": chunk " + i + " is in the bitmap but not on disk");
+                    }
+                }
+            } catch (java.io.IOException e) {
+                wrong.add(step + ": " + e);
+            }
+        };
+        new TransferSender(host, TestBoard.FLEET, OPTIONS).send("pi-1", file, null, TransferListener.NONE);
+        assertEquals(List.of(), wrong);
+        assertEquals(chunks, steps.stream().filter(TransferReceiver.STEP_CHUNK_WRITTEN::equals).count());
+        long forced = steps.stream().filter(TransferReceiver.STEP_DATA_FORCED::equals).count();
+        assertTrue(forced >= chunks / 8, "a sync every 8 chunks: " + steps);
+        for (int k = 0; k < steps.size(); k++) {
+            if (steps.get(k).equals(TransferReceiver.STEP_DATA_FORCED)) {
+                assertEquals(TransferReceiver.STEP_BITMAP_WRITTEN, steps.get(k + 1), "data forced, then the bitmap");
+            }
+        }
+        List<String> end = steps.subList(steps.size() - 4, steps.size());
+        assertEquals(List.of(TransferReceiver.STEP_VERIFIED, TransferReceiver.STEP_PROMOTED,
+                TransferReceiver.STEP_HANDED_OVER, TransferReceiver.STEP_DONE_RECORDED), end);
+    }
+
     @Test
     void aRestartedReceiverResumesAndOnlyMissingChunksAreSentAgain() throws Exception {
         Path file = TestBoard.randomFile(dir, "b.zip", 64 * CHUNK, 2);
