@@ -3,6 +3,7 @@ package dev.spindle.bench.fleet;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spindle.agent.Mosquitto;
 import dev.spindle.protocol.Json;
+import dev.spindle.protocol.transfer.SenderOptions;
 import dev.spindle.tools.sim.Footprint;
 import dev.spindle.tools.sim.SimFleet;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -24,11 +26,34 @@ import java.util.TreeMap;
  * unshared {@code spindle monitor --json} and K monitors sharing a subscription group, and the
  * harness's raw subscriber as the yardstick. Phases: ingest window; broker restart (stop,
  * start again on the same port) and the reconnect storm, read from Mosquitto's own log; a second
- * ingest window after the storm. Hang guards only; the caller judges nothing but lost messages.
- * Room for more phases (a rollout through the deploy transfer) after {@link #restart}.
+ * ingest window after the storm; rollouts of a signed bundle with the real {@code spindle deploy}
+ * ({@link #rollouts}) against the broker's raw fan-out of the same bytes ({@link RawFanout}). A
+ * {@code spindle dashboard} process, when asked for, is read like a browser during the ingest
+ * windows ({@link DashboardProcess}). Hang guards only; the caller judges nothing but lost
+ * messages and the boards' end states.
  */
 final class FleetRun {
-    record Config(int boards, int sharedMonitors, int windowS, double periodS, double startRate) {
+    /**
+     * @param rollout   the rollout phase, or null for none
+     * @param dashboard whether a {@code spindle dashboard} runs and its fleet stream is measured
+     */
+    record Config(int boards, int sharedMonitors, int windowS, double periodS, double startRate, Rollout rollout,
+            boolean dashboard) {
+    }
+
+    /**
+     * The rollout phase.
+     *
+     * @param smallBoards   boards of the first rollout: with {@code all}, that many extra boards
+     *                      started for it (fresh ones, see {@link FleetApp} on why boards that run
+     *                      an app are not deployed to twice in one JVM); without, the first ones of the fleet
+     * @param all           then a second rollout (another version) to every board of the fleet
+     * @param bundleBytes   size of the signed bundle
+     * @param waves         {@code spindle deploy --waves}
+     * @param parallel      {@code spindle deploy --parallel}, and the raw fan-out's parallel streams
+     * @param healthGraceMs the boards' {@code deploy.health.grace.ms}
+     */
+    record Rollout(int smallBoards, boolean all, int bundleBytes, String waves, int parallel, long healthGraceMs) {
     }
 
     static final String FLEET = "bench";
@@ -44,12 +69,18 @@ final class FleetRun {
                 .put("sharedMonitors", c.sharedMonitors());
         int port = freePort();
         Mosquitto broker = new Mosquitto(dir.resolve("broker"), port);
+        // the broker's byte counters ($SYS/broker/bytes/...) every second, for the rollout phase
+        Files.writeString(dir.resolve("broker").resolve("mosquitto.conf"), "sys_interval 1\n", StandardOpenOption.APPEND);
         broker.start();
+        RolloutBundle bundles = c.rollout() == null ? null : new RolloutBundle(dir.resolve("bundles"));
+        System.clearProperty(FleetApp.STOP_ALL);
         Footprint before = Footprint.now();
         SimFleet fleet = new SimFleet(new SimFleet.Settings(broker.url(), FLEET, PREFIX, c.periodS(),
-                Files.createDirectories(dir.resolve("boards")), null, null, 2));
+                Files.createDirectories(dir.resolve("boards")), null, null, 2, bundles == null ? SimFleet.Deploy.NONE
+                        : new SimFleet.Deploy(List.of(bundles.trust()), c.rollout().healthGraceMs())));
         List<MonitorProcess> shared = new ArrayList<>();
         MonitorProcess monitor = null;
+        DashboardProcess dashboard = null;
         Reference ref = null;
         try {
             long t0 = System.currentTimeMillis();
@@ -63,6 +94,9 @@ final class FleetRun {
             for (int i = 0; i < c.sharedMonitors(); i++) {
                 shared.add(new MonitorProcess("shared-" + i, broker.url(), FLEET, "bench", dir.resolve("shared-" + i + ".err")));
             }
+            if (c.dashboard()) {
+                dashboard = new DashboardProcess(broker.url(), FLEET, dir.resolve("dashboard"));
+            }
             awaitOutput(monitor, dir);
             for (MonitorProcess m : shared) {
                 awaitOutput(m, dir);
@@ -74,9 +108,12 @@ final class FleetRun {
             mem.put("threadsPerBoard", (after.threads() - before.threads()) / (double) c.boards());
             mem.put("simJvmRssMiB", after.rssBytes() / 1048576.0);
             mem.put("monitorRssMiB", monitor.rssBytes() / 1048576.0);
+            if (dashboard != null) {
+                mem.put("dashboardRssMiB", dashboard.rssBytes() / 1048576.0);
+            }
 
             progress("monitors running; ingest window of " + c.windowS() + " s");
-            r.set("ingest", window(c, ref, monitor, shared));
+            r.set("ingest", window(c, ref, monitor, shared, dashboard));
             progress("ingest: " + r.path("ingest") + "; restarting the broker");
             r.set("restart", restart(c, broker, dir.resolve("broker"), fleet));
             long back = System.currentTimeMillis();
@@ -88,9 +125,20 @@ final class FleetRun {
                         + Files.readString(dir.resolve(m.name + ".err")));
             }
             progress("restart: " + r.path("restart") + "; second ingest window");
-            r.set("ingestAfterRestart", window(c, ref, monitor, shared));
+            r.set("ingestAfterRestart", window(c, ref, monitor, shared, dashboard));
             mem.put("monitorRssMiBAtEnd", monitor.rssBytes() / 1048576.0);
+            if (dashboard != null) {
+                mem.put("dashboardRssMiBAtEnd", dashboard.rssBytes() / 1048576.0);
+            }
+            if (c.rollout() != null) {
+                progress("after the restart: " + r.path("ingestAfterRestart") + "; rollouts");
+                r.set("rollout", rollouts(c, broker.url(), fleet, bundles, dir.resolve("rollout")));
+            }
         } finally {
+            System.setProperty(FleetApp.STOP_ALL, "true"); // every board's deployed app ends now: fast stops
+            if (dashboard != null) {
+                dashboard.close();
+            }
             for (MonitorProcess m : shared) {
                 m.close();
             }
@@ -102,13 +150,14 @@ final class FleetRun {
             }
             fleet.close();
             broker.stop();
+            System.clearProperty(FleetApp.STOP_ALL);
         }
         return r;
     }
 
     /** One ingest window: what the broker delivered (reference) against what the monitors printed. */
-    private static ObjectNode window(Config c, Reference ref, MonitorProcess monitor, List<MonitorProcess> shared)
-            throws InterruptedException {
+    private static ObjectNode window(Config c, Reference ref, MonitorProcess monitor, List<MonitorProcess> shared,
+            DashboardProcess dashboard) throws InterruptedException {
         long from = System.currentTimeMillis();
         Thread.sleep(c.windowS() * 1000L);
         long to = System.currentTimeMillis();
@@ -139,6 +188,23 @@ final class FleetRun {
         w.put("delayP99Ms", percentile(sorted, 0.99));
         w.put("delayMaxMs", sorted.length == 0 ? -1 : sorted[sorted.length - 1]);
         w.put("msgPerS", expected.size() / ((to - from) / 1000.0));
+        if (dashboard != null) {
+            List<Long> dd = new ArrayList<>();
+            for (Map.Entry<String, Long> e : dashboard.updates.entrySet()) {
+                long ts = Long.parseLong(e.getKey().substring(e.getKey().indexOf('|') + 1));
+                if (ts >= from && ts < to) {
+                    dd.add(e.getValue());
+                }
+            }
+            long[] ds = dd.stream().mapToLong(Long::longValue).sorted().toArray();
+            w.put("dashboardUpdates", ds.length); // board updates pushed (several messages of a tick make one)
+            w.put("dashboardDelayP50Ms", percentile(ds, 0.50));
+            w.put("dashboardDelayP99Ms", percentile(ds, 0.99));
+            w.put("dashboardDelayMaxMs", ds.length == 0 ? -1 : ds[ds.length - 1]);
+            if (dashboard.failure() != null) {
+                w.put("dashboardStreamEnded", dashboard.failure());
+            }
+        }
         if (!shared.isEmpty()) {
             long sharedLost = 0;
             long duplicates = 0;
@@ -163,6 +229,80 @@ final class FleetRun {
             w.put("sharedSpread", mean == 0 ? 0 : (max - min) / mean);
         }
         return w;
+    }
+
+    /**
+     * The rollout phase: the small rollout, then (when asked) the rollout to the whole fleet, each
+     * followed by the raw fan-out of the same bytes to as many receivers ({@link RawFanout}).
+     */
+    private static ObjectNode rollouts(Config c, String url, SimFleet fleet, RolloutBundle bundles, Path dir)
+            throws Exception {
+        Rollout ro = c.rollout();
+        ObjectNode o = Json.object();
+        o.put("bundleBytes", ro.bundleBytes()).put("waves", ro.waves()).put("parallel", ro.parallel())
+                .put("healthGraceMs", ro.healthGraceMs());
+        try (BrokerBytes bytes = new BrokerBytes(url)) {
+            List<String> small = new ArrayList<>();
+            if (ro.all()) { // fresh boards for the small rollout: the fleet's own get the big one
+                fleet.start(c.boards() + 1, c.boards() + ro.smallBoards(), c.startRate());
+                check(fleet.awaitAllOnline(HANG_GUARD_MS), "the " + ro.smallBoards() + " boards for the small rollout did"
+                        + " not all connect: " + fleet.online() + " of " + fleet.size());
+                for (int i = c.boards() + 1; i <= c.boards() + ro.smallBoards(); i++) {
+                    small.add(fleet.boardId(i));
+                }
+            } else {
+                for (int i = 1; i <= Math.min(ro.smallBoards(), c.boards()); i++) {
+                    small.add(fleet.boardId(i));
+                }
+            }
+            if (!small.isEmpty()) {
+                Path b = bundles.signed("1.0.0", ro.bundleBytes(), 1);
+                o.set("small", rollout(url, b, bundles.trust(), small, ro, bytes, dir.resolve("small")));
+                progress("small rollout: " + o.path("small"));
+            }
+            if (ro.all()) {
+                List<String> all = new ArrayList<>();
+                for (int i = 1; i <= c.boards(); i++) {
+                    all.add(fleet.boardId(i));
+                }
+                Path b = bundles.signed("2.0.0", ro.bundleBytes(), 2);
+                o.set("all", rollout(url, b, bundles.trust(), all, ro, bytes, dir.resolve("all")));
+                progress("rollout to the fleet: " + o.path("all"));
+            }
+        }
+        return o;
+    }
+
+    /**
+     * One rollout and its yardstick. Bytes are the broker's own counters (in + out) over the
+     * phase, less the fleet's background traffic (telemetry, monitors) at the rate measured just
+     * before: {@code net = gross - rate * duration}.
+     */
+    private static ObjectNode rollout(String url, Path bundle, Path trust, List<String> boards, Rollout ro,
+            BrokerBytes bytes, Path dir) throws Exception {
+        BrokerBytes.Reading b0 = bytes.next();
+        Thread.sleep(3000);
+        BrokerBytes.Reading b1 = bytes.next();
+        double rate = (b1.minus(b0).received() + b1.minus(b0).sent()) / (double) b1.minus(b0).atMs(); // bytes/ms
+        BrokerBytes.Reading d0 = bytes.next();
+        ObjectNode x = DeployProcess.run(url, FLEET, bundle, trust, boards, ro.waves(), ro.parallel(), dir, HANG_GUARD_MS);
+        BrokerBytes.Reading d = bytes.next().minus(d0);
+        x.put("brokerBytesIn", d.received()).put("brokerBytesOut", d.sent());
+        x.put("brokerBytesNet", Math.round(d.received() + d.sent() - rate * d.atMs()));
+        x.put("backgroundBytesPerS", Math.round(rate * 1000));
+        byte[] data = Files.readAllBytes(bundle);
+        BrokerBytes.Reading r0 = bytes.next();
+        RawFanout.Result raw = RawFanout.run(url, data, SenderOptions.defaults().chunkSize(),
+                SenderOptions.defaults().window(), boards.size(), ro.parallel());
+        BrokerBytes.Reading rd = bytes.next().minus(r0);
+        ObjectNode rw = x.putObject("raw");
+        rw.put("s", raw.nanos() / 1e9).put("payloadBytes", raw.bytes());
+        rw.put("brokerBytesIn", rd.received()).put("brokerBytesOut", rd.sent());
+        rw.put("brokerBytesNet", Math.round(rd.received() + rd.sent() - rate * rd.atMs()));
+        x.put("payloadBytes", (long) data.length * boards.size());
+        x.put("timeRatio", x.path("rolloutS").asDouble() / rw.path("s").asDouble());
+        x.put("bytesRatio", x.path("brokerBytesNet").asDouble() / Math.max(1, rw.path("brokerBytesNet").asDouble()));
+        return x;
     }
 
     /**
