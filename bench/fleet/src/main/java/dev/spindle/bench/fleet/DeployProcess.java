@@ -34,7 +34,9 @@ final class DeployProcess {
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.spindle.tools.SpindleCommand", "deploy",
                 bundle.toString(), "--broker", url, "--fleet", fleet, "--board", String.join(",", boards),
                 "--waves", waves, "--parallel", Integer.toString(parallel), "--max-failures", "100%",
-                "--state-dir", dir.resolve("state").toString(), "--trust", trust.toString(), "--json"));
+                "--state-dir", dir.resolve("state").toString(), "--trust", trust.toString(), "--json",
+                // every named board must have been seen online: the retained states of a large fleet take a while
+                "--discover", Long.toString(Math.max(2000, 10L * boards.size()))));
         Path out = dir.resolve("deploy.out");
         Path err = dir.resolve("deploy.err");
         long t0 = System.currentTimeMillis();
