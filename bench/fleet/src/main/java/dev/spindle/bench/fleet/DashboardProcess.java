@@ -42,7 +42,8 @@ final class DashboardProcess implements AutoCloseable {
         Path err = dir.resolve("dashboard.err");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.spindle.tools.SpindleCommand", "dashboard",
-                "--broker", url, "--fleet", fleet, "--port", "0"));
+                "--broker", url, "--fleet", fleet, "--port", "0",
+                "--timeout", "30000")); // the connect may take longer than the default 5 s on a loaded machine
         process = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         String base = null;
         long deadline = System.currentTimeMillis() + 60_000; // hang guard

@@ -34,6 +34,7 @@ final class DeployProcess {
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.spindle.tools.SpindleCommand", "deploy",
                 bundle.toString(), "--broker", url, "--fleet", fleet, "--board", String.join(",", boards),
                 "--waves", waves, "--parallel", Integer.toString(parallel), "--max-failures", "100%",
+                "--timeout", "30000", // connect and replies, on a loaded machine
                 "--state-dir", dir.resolve("state").toString(), "--trust", trust.toString(), "--json",
                 // every named board must have been seen online: the retained states of a large fleet take a while
                 "--discover", Long.toString(Math.max(2000, 10L * boards.size()))));

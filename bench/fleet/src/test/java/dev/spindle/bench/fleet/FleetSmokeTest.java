@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FleetSmokeTest {
     @Test
-    @Timeout(300)
+    @Timeout(480) // hang guard: the run takes about 2 min on a loaded 2-core machine
     void hundredBoardsSurviveABrokerRestartWithNothingLost(@TempDir Path dir) throws Exception {
         ObjectNode r = FleetRun.run(new FleetRun.Config(100, 2, 4, 1.0, 0,
                 new FleetRun.Rollout(100, false, 64 << 10, "1,10%,100%", 100, 1000), true), dir);
