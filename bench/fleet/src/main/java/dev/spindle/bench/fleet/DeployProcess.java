@@ -37,7 +37,7 @@ final class DeployProcess {
                 "--timeout", "30000", // connect and replies, on a loaded machine
                 "--state-dir", dir.resolve("state").toString(), "--trust", trust.toString(), "--json",
                 // every named board must have been seen online: the retained states of a large fleet take a while
-                "--discover", Long.toString(Math.max(2000, 10L * boards.size()))));
+                "--discover", Long.toString(Math.max(1000, 10L * boards.size()))));
         Path out = dir.resolve("deploy.out");
         Path err = dir.resolve("deploy.err");
         long t0 = System.currentTimeMillis();

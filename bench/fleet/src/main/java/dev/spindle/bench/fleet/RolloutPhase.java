@@ -70,7 +70,7 @@ final class RolloutPhase {
     private static ObjectNode rollout(String url, Path bundle, Path trust, List<String> boards, FleetRun.Rollout ro,
             BrokerBytes bytes, Path dir) throws Exception {
         BrokerBytes.Reading b0 = bytes.next();
-        Thread.sleep(3000);
+        Thread.sleep(2000);
         BrokerBytes.Reading b1 = bytes.next();
         double rate = (b1.minus(b0).received() + b1.minus(b0).sent()) / (double) b1.minus(b0).atMs(); // bytes/ms
         BrokerBytes.Reading d0 = bytes.next();

@@ -22,7 +22,7 @@ class FleetSmokeTest {
     @Timeout(480) // hang guard: the run takes about 2 min on a loaded 2-core machine
     void hundredBoardsSurviveABrokerRestartWithNothingLost(@TempDir Path dir) throws Exception {
         ObjectNode r = FleetRun.run(new FleetRun.Config(100, 2, 4, 1.0, 0,
-                new FleetRun.Rollout(100, false, 64 << 10, "1,10%,100%", 100, 1000), true), dir);
+                new FleetRun.Rollout(100, false, 64 << 10, "1,10%,100%", 100, 500), true), dir);
         System.out.println("fleet smoke run: " + r);
         assertTrue(r.path("ingest").path("brokerDelivered").asLong() > 0, r.toString());
         assertEquals(0, r.path("ingest").path("monitorLost").asLong(), r.toString());
