@@ -34,8 +34,8 @@ final class RolloutPhase {
             List<String> small = new ArrayList<>();
             if (ro.all()) { // fresh boards for the small rollout: the fleet's own get the big one
                 fleet.start(c.boards() + 1, c.boards() + ro.smallBoards(), c.startRate());
-                FleetRun.check(fleet.awaitAllOnline(FleetRun.HANG_GUARD_MS), "the " + ro.smallBoards() + " boards for the small rollout did"
-                        + " not all connect: " + fleet.online() + " of " + fleet.size());
+                FleetRun.check(fleet.awaitAllOnline(FleetRun.HANG_GUARD_MS), "the " + ro.smallBoards()
+                        + " boards for the small rollout did not all connect: " + fleet.online() + " of " + fleet.size());
                 for (int i = c.boards() + 1; i <= c.boards() + ro.smallBoards(); i++) {
                     small.add(fleet.boardId(i));
                 }
@@ -74,7 +74,8 @@ final class RolloutPhase {
         BrokerBytes.Reading b1 = bytes.next();
         double rate = (b1.minus(b0).received() + b1.minus(b0).sent()) / (double) b1.minus(b0).atMs(); // bytes/ms
         BrokerBytes.Reading d0 = bytes.next();
-        ObjectNode x = DeployProcess.run(url, FleetRun.FLEET, bundle, trust, boards, ro.waves(), ro.parallel(), dir, FleetRun.HANG_GUARD_MS);
+        ObjectNode x = DeployProcess.run(url, FleetRun.FLEET, bundle, trust, boards, ro.waves(), ro.parallel(), dir,
+                FleetRun.HANG_GUARD_MS);
         BrokerBytes.Reading d = bytes.next().minus(d0);
         x.put("brokerBytesIn", d.received()).put("brokerBytesOut", d.sent());
         x.put("brokerBytesNet", Math.round(d.received() + d.sent() - rate * d.atMs()));
@@ -93,5 +94,4 @@ final class RolloutPhase {
         x.put("bytesRatio", x.path("brokerBytesNet").asDouble() / Math.max(1, rw.path("brokerBytesNet").asDouble()));
         return x;
     }
-
 }
