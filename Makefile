@@ -73,7 +73,7 @@ bench-deploy: ## deploy transfer through Mosquitto vs a raw Paho QoS 1 stream (~
 	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl bench/deploy -am
 	$(JAVA) -cp bench/deploy/target/classes:$$(cat bench/deploy/target/classpath.txt) dev.spindle.bench.deploy.DeployBench $(BENCH_DEPLOY_ARGS)
 
-bench-fleet: ## fleet at scale (~5 min): 1,000 simulated boards through Mosquitto, monitors, a broker restart: bench/results/fleet.json, docs/benchmarks.md
+bench-fleet: ## fleet at scale (~15 min): 1,000 simulated boards through Mosquitto, monitors, a dashboard, a broker restart, 1 MiB rollouts to 100 and 1,000 boards: bench/results/fleet.json, docs/benchmarks.md
 	$(MVN) $(MVNFLAGS) -q package -DskipTests -pl bench/fleet -am
 	ulimit -n 20000 2>/dev/null || ulimit -n $$(ulimit -Hn); \
 	$(JAVA) -cp bench/fleet/target/classes:$$(cat bench/fleet/target/classpath.txt) dev.spindle.bench.fleet.FleetBench $(BENCH_FLEET_ARGS)

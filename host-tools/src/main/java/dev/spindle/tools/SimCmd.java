@@ -7,7 +7,9 @@ import dev.spindle.tools.sim.SimFleet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,6 +46,16 @@ final class SimCmd extends ToolCommand {
             description = "Threads the boards share for telemetry and checks (default ${DEFAULT-VALUE}).")
     int timerThreads;
 
+    @Option(names = "--trust", paramLabel = "DIR|PUB", split = ",",
+            description = {"Signing keys the boards trust (deploy.trust: .pub files or directories of them; repeatable)."
+                + " Without it the boards refuse every bundle, as real boards without a key do."})
+    List<Path> trust = new ArrayList<>();
+
+    @Option(names = "--health-grace", paramLabel = "MS", defaultValue = "-1",
+            description = {"deploy.health.grace.ms of every board: how long a deployed firmware must run healthy"
+                + " before the board reports the deploy done (default: the agent's, 30 s). Rollout load tests shorten it."})
+    long healthGraceMs;
+
     @Option(names = "--duration", paramLabel = "S", defaultValue = "0",
             description = "Stop after S seconds (default: run until Ctrl-C).")
     long durationS;
@@ -61,6 +73,16 @@ final class SimCmd extends ToolCommand {
         } catch (IllegalArgumentException e) {
             throw new ToolException(ExitCodes.USAGE, "--prefix '" + prefix + "' makes bad board ids: " + e.getMessage());
         }
+        for (Path k : trust) {
+            if (!Files.isReadable(k)) {
+                throw new ToolException(ExitCodes.USAGE, "--trust " + k + ": no such readable key file or directory"
+                        + " (give the .pub from spindle keygen, or a directory of them)");
+            }
+        }
+        if (healthGraceMs < -1 || healthGraceMs > 86_400_000L) {
+            throw new ToolException(ExitCodes.USAGE, "--health-grace must be between 0 and 86400000 ms, got "
+                    + healthGraceMs);
+        }
         BrokerOptions.Resolved r = broker.resolve();
         if (r.tls() != null) {
             throw new ToolException(ExitCodes.USAGE, "spindle sim connects over plain TCP only (tcp://HOST:PORT); "
@@ -76,7 +98,7 @@ final class SimCmd extends ToolCommand {
         }
         Footprint before = Footprint.now();
         SimFleet fleet = new SimFleet(new SimFleet.Settings(r.broker(), r.fleet(), prefix, periodS, dir, r.username(),
-                r.password(), timerThreads));
+                r.password(), timerThreads, new SimFleet.Deploy(trust, healthGraceMs)));
         try {
             out().println("Starting " + boards + " simulated boards (" + prefix + "0001..) of fleet '" + r.fleet()
                     + "' on " + r.broker() + (startRate > 0 ? ", " + startRate + " a second" : "") + "; data in " + dir);

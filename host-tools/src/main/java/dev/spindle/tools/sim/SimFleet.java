@@ -28,9 +28,39 @@ import java.util.concurrent.ScheduledExecutorService;
  * may be called from any thread and reads a snapshot.
  */
 public final class SimFleet implements AutoCloseable {
-    /** One board's settings that are the same for the whole fleet. */
+    /**
+     * One board's settings that are the same for the whole fleet.
+     *
+     * @param deploy what the boards accept from {@code spindle deploy} (trusted keys, health grace)
+     */
     public record Settings(String brokerUrl, String fleet, String prefix, double periodS, Path dataDir,
-            String username, char[] password, int timerThreads) {
+            String username, char[] password, int timerThreads, Deploy deploy) {
+        public Settings {
+            deploy = deploy == null ? Deploy.NONE : deploy;
+        }
+
+        /** Boards that trust no signing key (they refuse every bundle). */
+        public Settings(String brokerUrl, String fleet, String prefix, double periodS, Path dataDir,
+                String username, char[] password, int timerThreads) {
+            this(brokerUrl, fleet, prefix, periodS, dataDir, username, password, timerThreads, Deploy.NONE);
+        }
+    }
+
+    /**
+     * The boards' {@code deploy.*} keys (docs/agent.md): a sim board without a trusted key refuses
+     * every signed bundle, as a real one does.
+     *
+     * @param trust         {@code deploy.trust}: {@code .pub} files or directories of them (none: trust nothing)
+     * @param healthGraceMs {@code deploy.health.grace.ms}, or -1 for the agent's default (30 s); load
+     *                      tests of rollouts shorten it, the health check itself stays the real one
+     */
+    public record Deploy(List<Path> trust, long healthGraceMs) {
+        /** No trusted key, the default grace. */
+        public static final Deploy NONE = new Deploy(List.of(), -1);
+
+        public Deploy {
+            trust = List.copyOf(trust);
+        }
     }
 
     private final Settings settings;
@@ -96,6 +126,17 @@ public final class SimFleet implements AutoCloseable {
         p.setProperty("telemetry.period.s", Double.toString(settings.periodS()));
         p.setProperty("board.type", "none");
         p.setProperty("log.lines", "20");
+        Deploy d = settings.deploy();
+        if (!d.trust().isEmpty()) {
+            StringBuilder t = new StringBuilder();
+            for (Path k : d.trust()) {
+                t.append(t.length() == 0 ? "" : ",").append(k.toAbsolutePath());
+            }
+            p.setProperty("deploy.trust", t.toString());
+        }
+        if (d.healthGraceMs() >= 0) {
+            p.setProperty("deploy.health.grace.ms", Long.toString(d.healthGraceMs()));
+        }
         if (settings.username() != null) {
             Path cred = dir.resolve("credentials.properties");
             Files.writeString(cred, "username=" + settings.username() + "\npassword="

@@ -44,6 +44,11 @@ public final class FleetBenchDoc {
                 g.path("monitorLost").asLong() == 0 ? "yes" : "**no**");
         row(b, "board `ts` to `monitor --json` line, p50 / p99 / max", f("%d / %d / %d ms", g.path("delayP50Ms").asLong(),
                 g.path("delayP99Ms").asLong(), g.path("delayMaxMs").asLong()), "", "");
+        if (g.has("dashboardDelayP50Ms")) {
+            row(b, "board `ts` to the dashboard's push (SSE fleet stream), p50 / p99 / max; board updates pushed",
+                    f("%d / %d / %d ms; %d", g.path("dashboardDelayP50Ms").asLong(), g.path("dashboardDelayP99Ms").asLong(),
+                            g.path("dashboardDelayMaxMs").asLong(), g.path("dashboardUpdates").asLong()), "", "");
+        }
         row(b, "shared monitors: per-monitor counts", g.path("sharedCounts").toString(), "even", "");
         row(b, "shared monitors: spread (max-min)/mean; lost; duplicates", f("%.3f; %d; %d", g.path("sharedSpread").asDouble(),
                 g.path("sharedLost").asLong(), g.path("sharedDuplicates").asLong()), "small; 0; 0",
@@ -63,10 +68,42 @@ public final class FleetBenchDoc {
                 "", "");
         row(b, f("`spindle monitor` RSS at %d boards (start / end)", n), f("%.0f / %.0f MiB", m.path("monitorRssMiB").asDouble(),
                 m.path("monitorRssMiBAtEnd").asDouble()), "", "");
+        if (m.has("dashboardRssMiB")) {
+            row(b, f("`spindle dashboard` RSS at %d boards (start / end)", n), f("%.0f / %.0f MiB",
+                    m.path("dashboardRssMiB").asDouble(), m.path("dashboardRssMiBAtEnd").asDouble()), "", "");
+        }
+        JsonNode ro = r.path("rollout");
+        for (String k : new String[] {"small", "all"}) {
+            JsonNode x = ro.path(k);
+            if (x.isMissingNode()) {
+                continue;
+            }
+            String who = f("%d boards%s", x.path("targeted").asInt(), k.equals("all") ? " (the fleet)" : "");
+            row(b, f("rollout of a %s bundle to %s, waves %s, %d in parallel: boards done / failed", mib(x.path("bundleBytes")
+                    .asLong()), who, ro.path("waves").asText(), ro.path("parallel").asInt()), f("%d / %d (exit %d)",
+                    x.path("succeeded").asInt(), x.path("failed").asInt(), x.path("exitCode").asInt()),
+                    "all done", x.path("failed").asInt() == 0 ? "yes" : "**no**");
+            StringBuilder w = new StringBuilder();
+            for (JsonNode wave : x.path("waves")) {
+                w.append(w.length() == 0 ? "" : ", ").append(f("%d: %.1f s", wave.path("boards").asInt(), wave.path("s").asDouble()));
+            }
+            row(b, f("rollout to %s: total time (first board's start to last board's end); per wave (boards: time)", who),
+                    f("%.1f s (tool's wall time %.1f s); %s", x.path("rolloutS").asDouble(), x.path("wallS").asDouble(), w), "", "");
+            row(b, f("raw fan-out of the same bytes (Paho, QoS 1, %d streams at a time): time; rollout / raw", ro.path("parallel")
+                    .asInt()), f("%.2f s; **%.1fx**", x.path("raw").path("s").asDouble(), x.path("timeRatio").asDouble()), "", "");
+            row(b, f("rollout to %s: bytes through the broker, in + out less background; raw fan-out; rollout / raw", who),
+                    f("%s; %s; **%.2fx** (payload %s)", mib(x.path("brokerBytesNet").asLong()), mib(x.path("raw")
+                            .path("brokerBytesNet").asLong()), x.path("bytesRatio").asDouble(), mib(x.path("payloadBytes").asLong())),
+                    "", "");
+        }
         b.append("\nReconnects per second during the storm: ").append(s.path("reconnectsPerSecond").toString()).append(".\n\n");
         b.append("Machine load: before `").append(r.path("machine").path("uptimeBefore").asText()).append("`; after `")
                 .append(r.path("machine").path("uptimeAfter").asText()).append("`.\n");
         return b.toString();
+    }
+
+    private static String mib(long bytes) {
+        return f("%.1f MiB", bytes / 1048576.0);
     }
 
     private static String f(String format, Object... args) {

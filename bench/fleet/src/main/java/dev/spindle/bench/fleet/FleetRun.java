@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -24,16 +25,39 @@ import java.util.TreeMap;
  * unshared {@code spindle monitor --json} and K monitors sharing a subscription group, and the
  * harness's raw subscriber as the yardstick. Phases: ingest window; broker restart (stop,
  * start again on the same port) and the reconnect storm, read from Mosquitto's own log; a second
- * ingest window after the storm. Hang guards only; the caller judges nothing but lost messages.
- * Room for more phases (a rollout through the deploy transfer) after {@link #restart}.
+ * ingest window after the storm; rollouts of a signed bundle with the real {@code spindle deploy}
+ * ({@link #rollouts}) against the broker's raw fan-out of the same bytes ({@link RawFanout}). A
+ * {@code spindle dashboard} process, when asked for, is read like a browser during the ingest
+ * windows ({@link DashboardProcess}). Hang guards only; the caller judges nothing but lost
+ * messages and the boards' end states.
  */
 final class FleetRun {
-    record Config(int boards, int sharedMonitors, int windowS, double periodS, double startRate) {
+    /**
+     * @param rollout   the rollout phase, or null for none
+     * @param dashboard whether a {@code spindle dashboard} runs and its fleet stream is measured
+     */
+    record Config(int boards, int sharedMonitors, int windowS, double periodS, double startRate, Rollout rollout,
+            boolean dashboard) {
+    }
+
+    /**
+     * The rollout phase.
+     *
+     * @param smallBoards   boards of the first rollout: with {@code all}, that many extra boards
+     *                      started for it (fresh ones, see {@link FleetApp} on why boards that run
+     *                      an app are not deployed to twice in one JVM); without, the first ones of the fleet
+     * @param all           then a second rollout (another version) to every board of the fleet
+     * @param bundleBytes   size of the signed bundle
+     * @param waves         {@code spindle deploy --waves}
+     * @param parallel      {@code spindle deploy --parallel}, and the raw fan-out's parallel streams
+     * @param healthGraceMs the boards' {@code deploy.health.grace.ms}
+     */
+    record Rollout(int smallBoards, boolean all, int bundleBytes, String waves, int parallel, long healthGraceMs) {
     }
 
     static final String FLEET = "bench";
     static final String PREFIX = "sim-";
-    private static final long HANG_GUARD_MS = 10 * 60_000;
+    static final long HANG_GUARD_MS = 10 * 60_000;
 
     private FleetRun() {
     }
@@ -44,12 +68,18 @@ final class FleetRun {
                 .put("sharedMonitors", c.sharedMonitors());
         int port = freePort();
         Mosquitto broker = new Mosquitto(dir.resolve("broker"), port);
+        // the broker's byte counters ($SYS/broker/bytes/...) every second, for the rollout phase
+        Files.writeString(dir.resolve("broker").resolve("mosquitto.conf"), "sys_interval 1\n", StandardOpenOption.APPEND);
         broker.start();
+        RolloutBundle bundles = c.rollout() == null ? null : new RolloutBundle(dir.resolve("bundles"));
+        System.clearProperty(FleetApp.STOP_ALL);
         Footprint before = Footprint.now();
         SimFleet fleet = new SimFleet(new SimFleet.Settings(broker.url(), FLEET, PREFIX, c.periodS(),
-                Files.createDirectories(dir.resolve("boards")), null, null, 2));
+                Files.createDirectories(dir.resolve("boards")), null, null, 2, bundles == null ? SimFleet.Deploy.NONE
+                        : new SimFleet.Deploy(List.of(bundles.trust()), c.rollout().healthGraceMs())));
         List<MonitorProcess> shared = new ArrayList<>();
         MonitorProcess monitor = null;
+        DashboardProcess dashboard = null;
         Reference ref = null;
         try {
             long t0 = System.currentTimeMillis();
@@ -63,6 +93,9 @@ final class FleetRun {
             for (int i = 0; i < c.sharedMonitors(); i++) {
                 shared.add(new MonitorProcess("shared-" + i, broker.url(), FLEET, "bench", dir.resolve("shared-" + i + ".err")));
             }
+            if (c.dashboard()) {
+                dashboard = new DashboardProcess(broker.url(), FLEET, dir.resolve("dashboard"));
+            }
             awaitOutput(monitor, dir);
             for (MonitorProcess m : shared) {
                 awaitOutput(m, dir);
@@ -74,9 +107,12 @@ final class FleetRun {
             mem.put("threadsPerBoard", (after.threads() - before.threads()) / (double) c.boards());
             mem.put("simJvmRssMiB", after.rssBytes() / 1048576.0);
             mem.put("monitorRssMiB", monitor.rssBytes() / 1048576.0);
+            if (dashboard != null) {
+                mem.put("dashboardRssMiB", dashboard.rssBytes() / 1048576.0);
+            }
 
             progress("monitors running; ingest window of " + c.windowS() + " s");
-            r.set("ingest", window(c, ref, monitor, shared));
+            r.set("ingest", window(c, ref, monitor, shared, dashboard));
             progress("ingest: " + r.path("ingest") + "; restarting the broker");
             r.set("restart", restart(c, broker, dir.resolve("broker"), fleet));
             long back = System.currentTimeMillis();
@@ -88,9 +124,20 @@ final class FleetRun {
                         + Files.readString(dir.resolve(m.name + ".err")));
             }
             progress("restart: " + r.path("restart") + "; second ingest window");
-            r.set("ingestAfterRestart", window(c, ref, monitor, shared));
+            r.set("ingestAfterRestart", window(c, ref, monitor, shared, dashboard));
             mem.put("monitorRssMiBAtEnd", monitor.rssBytes() / 1048576.0);
+            if (dashboard != null) {
+                mem.put("dashboardRssMiBAtEnd", dashboard.rssBytes() / 1048576.0);
+            }
+            if (c.rollout() != null) {
+                progress("after the restart: " + r.path("ingestAfterRestart") + "; rollouts");
+                r.set("rollout", RolloutPhase.run(c, broker.url(), fleet, bundles, dir.resolve("rollout")));
+            }
         } finally {
+            System.setProperty(FleetApp.STOP_ALL, "true"); // every board's deployed app ends now: fast stops
+            if (dashboard != null) {
+                dashboard.close();
+            }
             for (MonitorProcess m : shared) {
                 m.close();
             }
@@ -102,13 +149,14 @@ final class FleetRun {
             }
             fleet.close();
             broker.stop();
+            System.clearProperty(FleetApp.STOP_ALL);
         }
         return r;
     }
 
     /** One ingest window: what the broker delivered (reference) against what the monitors printed. */
-    private static ObjectNode window(Config c, Reference ref, MonitorProcess monitor, List<MonitorProcess> shared)
-            throws InterruptedException {
+    private static ObjectNode window(Config c, Reference ref, MonitorProcess monitor, List<MonitorProcess> shared,
+            DashboardProcess dashboard) throws InterruptedException {
         long from = System.currentTimeMillis();
         Thread.sleep(c.windowS() * 1000L);
         long to = System.currentTimeMillis();
@@ -139,6 +187,23 @@ final class FleetRun {
         w.put("delayP99Ms", percentile(sorted, 0.99));
         w.put("delayMaxMs", sorted.length == 0 ? -1 : sorted[sorted.length - 1]);
         w.put("msgPerS", expected.size() / ((to - from) / 1000.0));
+        if (dashboard != null) {
+            List<Long> dd = new ArrayList<>();
+            for (Map.Entry<String, Long> e : dashboard.updates.entrySet()) {
+                long ts = Long.parseLong(e.getKey().substring(e.getKey().indexOf('|') + 1));
+                if (ts >= from && ts < to) {
+                    dd.add(e.getValue());
+                }
+            }
+            long[] ds = dd.stream().mapToLong(Long::longValue).sorted().toArray();
+            w.put("dashboardUpdates", ds.length); // board updates pushed (several messages of a tick make one)
+            w.put("dashboardDelayP50Ms", percentile(ds, 0.50));
+            w.put("dashboardDelayP99Ms", percentile(ds, 0.99));
+            w.put("dashboardDelayMaxMs", ds.length == 0 ? -1 : ds[ds.length - 1]);
+            if (dashboard.failure() != null) {
+                w.put("dashboardStreamEnded", dashboard.failure());
+            }
+        }
         if (!shared.isEmpty()) {
             long sharedLost = 0;
             long duplicates = 0;
@@ -229,7 +294,7 @@ final class FleetRun {
         }
     }
 
-    private static void progress(String what) {
+    static void progress(String what) {
         System.err.println("bench-fleet: " + what);
     }
 
@@ -240,7 +305,7 @@ final class FleetRun {
         return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))];
     }
 
-    private static void check(boolean ok, String what) {
+    static void check(boolean ok, String what) {
         if (!ok) {
             throw new IllegalStateException(what);
         }

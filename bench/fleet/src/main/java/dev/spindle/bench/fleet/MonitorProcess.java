@@ -32,11 +32,12 @@ final class MonitorProcess implements AutoCloseable {
         this.name = name;
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.spindle.tools.SpindleCommand", "monitor",
-                "--json", "--broker", url, "--fleet", fleet));
+                "--json", "--broker", url, "--fleet", fleet,
+                // the connect (and the --share check's probe, which queues behind the fleet's telemetry on
+                // the monitor's worker) can take longer than the default 5 s on a loaded machine
+                "--timeout", "30000"));
         if (share != null) {
-            // the --share check's probe queues behind the fleet's telemetry on the monitor's worker: on
-            // a loaded machine its default wait (3 s) can pass before it arrives
-            cmd.addAll(List.of("--share", share, "--timeout", "30000"));
+            cmd.addAll(List.of("--share", share));
         }
         process = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
         reader = new Thread(this::read, "bench-" + name);
