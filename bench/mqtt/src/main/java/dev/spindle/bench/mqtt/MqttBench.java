@@ -69,7 +69,7 @@ public final class MqttBench {
                 int port = Integer.parseInt(mosquitto.url().substring(mosquitto.url().lastIndexOf(':') + 1));
                 System.out.println("round trip ...");
                 RoundTrip.Result r = smoke ? RoundTrip.run(mosquitto.url(), dir.resolve("agent"), 5, 2, 5)
-                        : RoundTrip.run(mosquitto.url(), dir.resolve("agent"), 2000, 10, 500);
+                        : RoundTrip.run(mosquitto.url(), dir.resolve("agent"), 2000, 100, 50);
                 rtt.put("samples", r.samples());
                 double spindle50 = r.p50(RoundTrip.Side.SPINDLE);
                 double spindle99 = r.p99(RoundTrip.Side.SPINDLE);
