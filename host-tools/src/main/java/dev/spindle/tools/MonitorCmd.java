@@ -75,6 +75,13 @@ final class MonitorCmd extends ToolCommand {
     private final Map<String, FleetView.Status> shown = new HashMap<>(); // guarded by this
     private final AtomicLong shownCount = new AtomicLong();
     private volatile Link link;
+    /**
+     * {@link #out()} without its flush after every line (picocli's writer flushes on each
+     * {@code println}: one write system call per message, and a wake-up of the reading process).
+     * Lines go into out()'s buffer; {@link #printRaw} flushes when the link's inbound queue is
+     * empty, the other printers after each line.
+     */
+    private PrintWriter lines; // guarded by this
 
     @Override
     int run() throws ToolException, LinkException, InterruptedException {
@@ -261,9 +268,17 @@ final class MonitorCmd extends ToolCommand {
         return true;
     }
 
+    /** @return the line writer (see {@link #lines}); call with this object's monitor held */
+    private PrintWriter lines() {
+        if (lines == null) {
+            lines = new PrintWriter(out(), false);
+        }
+        return lines;
+    }
+
     /** The JSON line with the payload as received (valid JSON, one line): no second serialization. */
     private synchronized void printRaw(String b, String kind, byte[] payload) {
-        PrintWriter out = out();
+        PrintWriter out = lines();
         StringBuilder line = new StringBuilder(payload.length + 64).append("{\"board\":\"");
         JsonStringEncoder.getInstance().quoteAsString(b, line);
         line.append("\",\"kind\":\"").append(kind).append("\",\"message\":")
@@ -276,7 +291,7 @@ final class MonitorCmd extends ToolCommand {
     }
 
     private synchronized void print(String b, String kind, JsonNode body) {
-        PrintWriter out = out();
+        PrintWriter out = lines();
         if (json) {
             ObjectNode o = Json.object();
             o.put("board", b);

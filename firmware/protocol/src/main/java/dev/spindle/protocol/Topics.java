@@ -1,6 +1,7 @@
 package dev.spindle.protocol;
 
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Topic names of protocol version 1: {@code spindle/v1/{fleet}/{board}/{kind}}, where kind is
@@ -18,12 +19,15 @@ public final class Topics {
     public static final String LOG = "log";
     public static final String CMD = "cmd";
 
+    /** Compiled once: {@link #checkId} is on every command's path. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]+");
+
     private Topics() {
     }
 
     /** @throws IllegalArgumentException naming the rule when {@code id} is not a valid fleet or board id */
     public static String checkId(String what, String id) {
-        if (id == null || id.isEmpty() || id.length() > 64 || !id.matches("[A-Za-z0-9_.-]+")) {
+        if (id == null || id.isEmpty() || id.length() > 64 || !ID.matcher(id).matches()) {
             throw new IllegalArgumentException(what + " id '" + id
                     + "' is not valid: use 1..64 characters of letters, digits, '_', '.', '-'");
         }

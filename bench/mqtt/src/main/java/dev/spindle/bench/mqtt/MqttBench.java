@@ -69,18 +69,34 @@ public final class MqttBench {
                 int port = Integer.parseInt(mosquitto.url().substring(mosquitto.url().lastIndexOf(':') + 1));
                 System.out.println("round trip ...");
                 RoundTrip.Result r = smoke ? RoundTrip.run(mosquitto.url(), dir.resolve("agent"), 5, 2, 5)
-                        : RoundTrip.run(mosquitto.url(), dir.resolve("agent"), 2000, 10, 500);
+                        : RoundTrip.run(mosquitto.url(), dir.resolve("agent"), 2000, 100, 50);
                 rtt.put("samples", r.samples());
-                rtt.put("spindleP50Us", r.spindleP50Us());
-                rtt.put("spindleP99Us", r.spindleP99Us());
-                rtt.put("rawPahoP50Us", r.rawP50Us());
-                rtt.put("rawPahoP99Us", r.rawP99Us());
-                rtt.put("rawPahoHandoffP50Us", r.handoffP50Us());
-                rtt.put("rawPahoHandoffP99Us", r.handoffP99Us());
-                rtt.put("ratioP50", r.spindleP50Us() / r.rawP50Us());
-                rtt.put("ratioP99", r.spindleP99Us() / r.rawP99Us());
+                double spindle50 = r.p50(RoundTrip.Side.SPINDLE);
+                double spindle99 = r.p99(RoundTrip.Side.SPINDLE);
+                double raw50 = r.p50(RoundTrip.Side.RAW);
+                double raw99 = r.p99(RoundTrip.Side.RAW);
+                rtt.put("spindleP50Us", spindle50);
+                rtt.put("spindleP99Us", spindle99);
+                rtt.put("rawPahoP50Us", raw50);
+                rtt.put("rawPahoP99Us", raw99);
+                rtt.put("rawPahoHandoffP50Us", r.p50(RoundTrip.Side.HANDOFF));
+                rtt.put("rawPahoHandoffP99Us", r.p99(RoundTrip.Side.HANDOFF));
+                rtt.put("ratioP50", spindle50 / raw50);
+                rtt.put("ratioP99", spindle99 / raw99);
                 rtt.put("target", RTT_TARGET);
-                rtt.put("met", r.spindleP50Us() / r.rawP50Us() <= RTT_TARGET && r.spindleP99Us() / r.rawP99Us() <= RTT_TARGET);
+                rtt.put("met", spindle50 / raw50 <= RTT_TARGET && spindle99 / raw99 <= RTT_TARGET);
+                ObjectNode sides = rtt.putObject("sides");
+                for (RoundTrip.Side s : RoundTrip.Side.values()) {
+                    ObjectNode o = sides.putObject(s.key);
+                    o.put("label", s.label);
+                    o.put("p50Us", r.p50(s));
+                    o.put("p99Us", r.p99(s));
+                    o.put("ratioP50", r.p50(s) / raw50);
+                }
+                // the caller's and the board's share, each against the same raw counterpart
+                double rawToRaw = r.p50(RoundTrip.Side.RAW_TO_RAW);
+                rtt.put("callerRatioP50", r.p50(RoundTrip.Side.RPC_TO_RAW) / rawToRaw);
+                rtt.put("boardRatioP50", r.p50(RoundTrip.Side.RAW_TO_AGENT) / rawToRaw);
                 System.out.println("ingest ...");
                 Ingest.Result g = smoke ? Ingest.run(mosquitto.url(), port, dir, 100, 1, 1)
                         : Ingest.run(mosquitto.url(), port, dir, 20_000, 3, 6);

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Renders bench/results/mqtt.json as the table between the MQTT markers of docs/benchmarks.md
@@ -44,15 +46,23 @@ public final class MqttBenchDoc {
         b.append(String.format(Locale.ROOT, "| command round trip p99 | %.0f us | raw Paho %.0f us | %.2fx | at most %.1fx | %s |%n",
                 t.path("spindleP99Us").asDouble(), t.path("rawPahoP99Us").asDouble(), rp99, t.path("target").asDouble(),
                 rp99 <= t.path("target").asDouble() ? "yes" : "**no**"));
-        b.append(String.format(Locale.ROOT, "| (analysis) raw Paho + a worker hand-off (the agent's path for commands that are not quick), p50 / p99 | | %.0f / %.0f us | Spindle vs it: %.2fx / %.2fx | | |%n",
-                t.path("rawPahoHandoffP50Us").asDouble(), t.path("rawPahoHandoffP99Us").asDouble(),
-                t.path("spindleP50Us").asDouble() / t.path("rawPahoHandoffP50Us").asDouble(),
-                t.path("spindleP99Us").asDouble() / t.path("rawPahoHandoffP99Us").asDouble()));
         double ri = g.path("ratio").asDouble();
         b.append(String.format(Locale.ROOT, "| monitor ingest (`monitor --json`, %d telemetry msgs x %d rounds, median) | %.0f msg/s | `mosquitto_sub` %.0f msg/s | %.2fx | at least %.1fx | %s |%n",
                 g.path("messagesPerRound").asInt(), g.path("rounds").asInt(), g.path("monitorMsgPerS").asDouble(),
                 g.path("mosquittoSubMsgPerS").asDouble(), ri, g.path("target").asDouble(),
                 ri >= g.path("target").asDouble() ? "yes" : "**no**"));
+        b.append("\nRound trip, every side of the same run (interleaved blocks; ratio to the raw ping-pong):\n\n");
+        b.append("| side | p50 | p99 | p50 ratio |\n|---|---|---|---|\n");
+        for (Iterator<Map.Entry<String, JsonNode>> it = t.path("sides").fields(); it.hasNext();) {
+            JsonNode s = it.next().getValue();
+            b.append(String.format(Locale.ROOT, "| %s | %.0f us | %.0f us | %.2fx |%n", s.path("label").asText(),
+                    s.path("p50Us").asDouble(), s.path("p99Us").asDouble(), s.path("ratioP50").asDouble()));
+        }
+        if (t.has("callerRatioP50")) {
+            b.append(String.format(Locale.ROOT, "%nCaller's share (`Rpc` -> raw responder vs raw caller -> raw responder): %.2fx; "
+                    + "board's share (raw caller -> agent vs raw caller -> raw responder): %.2fx (p50).%n",
+                    t.path("callerRatioP50").asDouble(), t.path("boardRatioP50").asDouble()));
+        }
         b.append("\nIngest rounds (msg/s): monitor ").append(list(g.path("monitorRounds")))
                 .append("; mosquitto_sub ").append(list(g.path("mosquittoSubRounds"))).append(".\n\n");
         b.append("Machine load: before `").append(m.path("uptimeBefore").asText()).append("`; after `")

@@ -24,11 +24,17 @@ class MqttBenchSmokeTest {
         for (String f : new String[] {"spindleP50Us", "spindleP99Us", "rawPahoP50Us", "rawPahoP99Us", "ratioP50", "ratioP99"}) {
             assertTrue(r.path("roundTrip").path(f).asDouble() > 0, f + " in " + r);
         }
+        for (RoundTrip.Side s : RoundTrip.Side.values()) {
+            assertTrue(r.path("roundTrip").path("sides").path(s.key).path("p50Us").asDouble() > 0, s.key + " in " + r);
+        }
+        assertTrue(r.path("roundTrip").path("callerRatioP50").asDouble() > 0, r.toString());
+        assertTrue(r.path("roundTrip").path("boardRatioP50").asDouble() > 0, r.toString());
         for (String f : new String[] {"monitorMsgPerS", "mosquittoSubMsgPerS", "ratio"}) {
             assertTrue(r.path("ingest").path(f).asDouble() > 0, f + " in " + r);
         }
         assertTrue(r.path("machine").path("uptimeBefore").asText().contains("load"), r.toString());
         String d = Files.readString(doc);
-        assertTrue(d.contains("hand-written text") && d.contains(MqttBenchDoc.BEGIN) && d.contains("mosquitto_sub"), d);
+        assertTrue(d.contains("hand-written text") && d.contains(MqttBenchDoc.BEGIN) && d.contains("mosquitto_sub")
+                && d.contains(RoundTrip.Side.RPC_TO_RAW.label), d);
     }
 }

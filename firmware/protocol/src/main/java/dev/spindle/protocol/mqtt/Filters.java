@@ -19,6 +19,38 @@ public final class Filters {
     }
 
     /**
+     * {@link #matches(String[], String[])} without splitting the topic (on every message's path: no
+     * allocation).
+     *
+     * @param f     a filter without its {@code $share/{group}/} prefix, split at '/'
+     * @param topic a topic name
+     */
+    public static boolean matches(String[] f, String topic) {
+        if (topic.startsWith("$") && (f[0].equals("+") || f[0].equals("#"))) {
+            return false;
+        }
+        int n = topic.length();
+        int start = 0; // of the topic's current level; n + 1 once all levels are used
+        for (String level : f) {
+            if (level.equals("#")) {
+                return true;
+            }
+            if (start > n) {
+                return false;
+            }
+            int end = topic.indexOf('/', start);
+            if (end < 0) {
+                end = n;
+            }
+            if (!level.equals("+") && !(level.length() == end - start && topic.startsWith(level, start))) {
+                return false;
+            }
+            start = end + 1;
+        }
+        return start == n + 1;
+    }
+
+    /**
      * @param f a filter without its {@code $share/{group}/} prefix, split at '/'
      * @param t a topic split at '/'
      */

@@ -624,9 +624,8 @@ public final class Link implements AutoCloseable {
                     message.isDuplicate());
             Subscription[] subs = snapshot;
             Subscription[] targets = null; // usually one: allocated at its size, grown for more
-            String[] parts = topic.split("/", -1);
             for (Subscription s : subs) {
-                if (!Filters.matches(s.parts(), parts) || (s.first() != null && handledInline(s, m))) {
+                if (!Filters.matches(s.parts(), topic) || (s.first() != null && handledInline(s, m))) {
                     continue;
                 }
                 if (s.worker() != null) {

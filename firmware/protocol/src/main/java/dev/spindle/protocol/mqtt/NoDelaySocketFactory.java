@@ -54,9 +54,27 @@ public final class NoDelaySocketFactory extends SocketFactory {
         @Override
         public synchronized InputStream getInputStream() throws IOException {
             if (in == null) {
-                in = new BufferedInputStream(super.getInputStream(), 64 * 1024);
+                in = new Buffered(super.getInputStream());
             }
             return in;
+        }
+    }
+
+    /**
+     * A 64 KiB buffer whose {@link #available()} asks the socket only when the buffer is empty:
+     * Paho calls it before every packet (CommsReceiver), and {@link BufferedInputStream}'s asks
+     * every time, one {@code ioctl(FIONREAD)} system call per message. Paho only needs to know
+     * whether bytes are waiting.
+     */
+    static final class Buffered extends BufferedInputStream {
+        Buffered(InputStream in) {
+            super(in, 64 * 1024);
+        }
+
+        @Override
+        public synchronized int available() throws IOException {
+            int buffered = count - pos;
+            return buffered > 0 ? buffered : super.available();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.spindle.protocol.mqtt;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.spindle.protocol.ErrorCode;
 import dev.spindle.protocol.ProtocolException;
 import dev.spindle.protocol.Reply;
@@ -7,13 +8,13 @@ import dev.spindle.protocol.Request;
 import dev.spindle.protocol.Topics;
 import dev.spindle.protocol.Wire;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sends command requests to boards and waits for their replies (host side). Replies come on
@@ -24,14 +25,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe. Replies are taken on Paho's receiving thread ({@link Link#subscribeInline}), so
  * {@link #call} works from any thread but that one: never call it from an inline handler, which
  * would wait for itself.
+ *
+ * <h2>The path of a call, and what it costs (docs/benchmarks.md, "MQTT")</h2>
+ * The caller writes the request bytes (without a JSON tree when there are no arguments), hands
+ * them to Paho without waiting for the PUBACK ({@link Link#publishNoWait}) and parks on a future
+ * registered under the id. Paho's receiving thread parses the reply, looks the id up and completes
+ * the future, which unparks the caller: two thread hand-offs on the caller's side, as a raw Paho
+ * caller has them (publish to Paho's sender thread, reply from Paho's callback thread to the
+ * caller). {@code pending} (a concurrent map) holds one future per waiting id: calls with the same
+ * id share it, the first reply completes it, later copies of it are ignored.
  */
 public final class Rpc {
     private final Link link;
     private final String fleet;
     private final String replyTopic;
-    private final String idPrefix;
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-    private final AtomicLong nextId = new AtomicLong(1);
+    private final RequestIds ids;
+    /** {@code {"v":1,"id":"} and {@code ","reply":"<topic>"}}: a request without arguments is these around the id */
+    private final byte[] requestHead;
+    private final byte[] requestTail;
     private final Map<String, CompletableFuture<Reply>> pending = new ConcurrentHashMap<>();
     private volatile long resendEveryMs = 2000;
 
@@ -40,7 +51,10 @@ public final class Rpc {
         this.link = link;
         this.fleet = fleet;
         this.replyTopic = Topics.replyTopic(fleet, link.clientId());
-        this.idPrefix = link.clientId() + "-";
+        this.ids = new RequestIds(link.clientId() + "-");
+        this.requestHead = ("{\"v\":" + Wire.VERSION + ",\"id\":\"").getBytes(StandardCharsets.UTF_8);
+        this.requestTail = ("\",\"reply\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(replyTopic))
+                + "\"}").getBytes(StandardCharsets.UTF_8);
         // inline: onReply only completes a future; saves a thread hand-off per call
         link.subscribeInline(replyTopic, Wire.QOS_RELIABLE, this::onReply);
     }
@@ -53,14 +67,9 @@ public final class Rpc {
         resendEveryMs = ms;
     }
 
-    /**
-     * A fresh request id, unique for this client: a counter and 64 random bits. The random part
-     * matters under a per-board ACL (docs/security.md): boards may publish to every reply topic of
-     * the fleet, so a compromised board could answer requests meant for other boards if it could
-     * guess their ids; it sees only the requests sent to itself.
-     */
+    /** A fresh request id, unique for this client: a counter and 64 random bits ({@link RequestIds}). */
     public String newId() {
-        return idPrefix + nextId.getAndIncrement() + "-" + String.format("%016x", RANDOM.nextLong());
+        return ids.next();
     }
 
     /** {@link #call(String, String, String, Map, long)} with a fresh id. */
@@ -77,8 +86,22 @@ public final class Rpc {
      */
     public Reply call(String board, String command, String id, Map<String, ?> args, long timeoutMs)
             throws ProtocolException, InterruptedException {
-        byte[] payload = Request.build(id, replyTopic, args).toString().getBytes(StandardCharsets.UTF_8);
-        return callRaw(Topics.cmd(fleet, board, command), id, payload, timeoutMs);
+        return callRaw(Topics.cmd(fleet, board, command), id, requestBytes(id, args), timeoutMs);
+    }
+
+    /**
+     * The request as sent: the bytes of {@link Request#build}{@code (id, replyTopic(), args)}; without
+     * arguments written directly (the same bytes, no JSON tree: this is on every call's path).
+     */
+    byte[] requestBytes(String id, Map<String, ?> args) {
+        if (args != null && !args.isEmpty()) {
+            return Request.build(id, replyTopic, args).toString().getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] quoted = JsonStringEncoder.getInstance().quoteAsUTF8(id);
+        byte[] b = Arrays.copyOf(requestHead, requestHead.length + quoted.length + requestTail.length);
+        System.arraycopy(quoted, 0, b, requestHead.length, quoted.length);
+        System.arraycopy(requestTail, 0, b, requestHead.length + quoted.length, requestTail.length);
+        return b;
     }
 
     /** Sends a prepared payload (tests use it for malformed requests) and waits for the reply with {@code id}. */
