@@ -18,6 +18,10 @@ import javax.net.SocketFactory;
  * bench/mqtt, docs/benchmarks.md). Paho is the only reader of its socket, so nothing else can
  * miss the bytes that sit in the buffer. SSL sockets are left alone (Paho casts them, and they
  * buffer their records themselves).
+ *
+ * <p>Plain sockets also hold back a read error until Paho has written its CONNECT
+ * ({@link PahoSocket}): that closes a race in Paho's connect that leaves its connect thread polling
+ * forever.
  */
 public final class NoDelaySocketFactory extends SocketFactory {
     private final SocketFactory delegate;
@@ -42,22 +46,9 @@ public final class NoDelaySocketFactory extends SocketFactory {
     @Override
     public Socket createSocket() throws IOException {
         if (plain) {
-            return noDelay(new BufferedInputSocket());
+            return noDelay(new PahoSocket());
         }
         return noDelay(delegate.createSocket());
-    }
-
-    /** A plain socket whose input stream is buffered (64 KiB). */
-    static final class BufferedInputSocket extends Socket {
-        private InputStream in; // guarded by this
-
-        @Override
-        public synchronized InputStream getInputStream() throws IOException {
-            if (in == null) {
-                in = new BufferedInputStream(super.getInputStream(), 64 * 1024);
-            }
-            return in;
-        }
     }
 
     @Override
