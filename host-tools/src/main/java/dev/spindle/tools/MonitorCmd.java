@@ -75,6 +75,7 @@ final class MonitorCmd extends ToolCommand {
     private final Map<String, FleetView.Status> shown = new HashMap<>(); // guarded by this
     private final AtomicLong shownCount = new AtomicLong();
     private volatile Link link;
+    private volatile boolean shareChecked; // written by the command's thread once the --share check passed
 
     @Override
     int run() throws ToolException, LinkException, InterruptedException {
@@ -98,16 +99,21 @@ final class MonitorCmd extends ToolCommand {
         // state unshared: every monitor knows every board's online/offline, and retained states
         // arrive at once (brokers send no retained messages on shared subscriptions)
         String split = share == null ? base : "$share/" + share + "/" + base;
-        // backpressure: the handlers only print, and a monitor that falls behind must not lose messages
+        // backpressure: the handlers only print, and a monitor that falls behind must not lose messages.
+        // With --share the fleet is subscribed only after the check: its answer would otherwise
+        // wait on the worker behind the fleet's retained states and telemetry (1,000 boards on a
+        // loaded machine: longer than the check waits).
         Link link = broker.connect(r, "monitor", true, l -> {
             this.link = l;
-            l.subscribe(base + Topics.STATE, Wire.QOS_RELIABLE, this::onMessage);
-            l.subscribe(split + Topics.EVENTS, Wire.QOS_RELIABLE, this::onMessage);
-            l.subscribe(split + Topics.TELEMETRY, Wire.QOS_RELIABLE, this::onMessage); // staleness needs it
+            if (share == null) {
+                subscribeFleet(l, base, split);
+            }
         });
         if (share != null) {
             try {
                 checkSharedSubscriptions(link, r);
+                shareChecked = true;
+                subscribeFleet(link, base, split);
             } catch (ToolException | LinkException | RuntimeException e) {
                 link.close();
                 throw e;
@@ -136,6 +142,18 @@ final class MonitorCmd extends ToolCommand {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** State unshared (every monitor knows every board), events and telemetry through {@code split}. */
+    private void subscribeFleet(Link l, String base, String split) throws LinkException {
+        l.subscribe(base + Topics.STATE, Wire.QOS_RELIABLE, this::onMessage);
+        l.subscribe(split + Topics.EVENTS, Wire.QOS_RELIABLE, this::onMessage);
+        l.subscribe(split + Topics.TELEMETRY, Wire.QOS_RELIABLE, this::onMessage); // staleness needs it
+    }
+
+    /** True once the --share check passed (tests: nothing of the fleet is subscribed before). */
+    boolean shareChecked() {
+        return shareChecked;
     }
 
     /**
