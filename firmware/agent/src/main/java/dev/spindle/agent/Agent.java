@@ -506,7 +506,9 @@ public final class Agent implements AutoCloseable {
         while (!java.lang.Thread.currentThread().isInterrupted()) {
             try {
                 if (!link.isConnected()) {
-                    java.lang.Thread.sleep(50);
+                    // woken by the connect (not a 50 ms poll: a thousand simulated boards polling
+                    // through a broker restart were 20,000 wake-ups a second on a starved machine)
+                    link.awaitConnected(1000);
                     continue;
                 }
                 Outbox.Entry e = outbox.peek();
