@@ -113,7 +113,7 @@ final class MonitorCmd extends ToolCommand {
             try {
                 checkSharedSubscriptions(link, r);
                 shareChecked = true;
-                subscribeFleet(link, base, split);
+                subscribeFleetPatiently(link, base, split, r);
             } catch (ToolException | LinkException | RuntimeException e) {
                 link.close();
                 throw e;
@@ -149,6 +149,29 @@ final class MonitorCmd extends ToolCommand {
         l.subscribe(base + Topics.STATE, Wire.QOS_RELIABLE, this::onMessage);
         l.subscribe(split + Topics.EVENTS, Wire.QOS_RELIABLE, this::onMessage);
         l.subscribe(split + Topics.TELEMETRY, Wire.QOS_RELIABLE, this::onMessage); // staleness needs it
+    }
+
+    /**
+     * {@link #subscribeFleet} while connected: a broker or machine under load may answer the
+     * SUBSCRIBE later than the link's operation timeout (10 s); a repeated SUBSCRIBE is harmless,
+     * so it is repeated until the --timeout (at least the check's 3 s) ran out.
+     */
+    private void subscribeFleetPatiently(Link l, String base, String split, BrokerOptions.Resolved r)
+            throws ToolException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(SHARE_PROBE_MS, broker.timeoutMs));
+        while (true) {
+            try {
+                subscribeFleet(l, base, split);
+                return;
+            } catch (LinkException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new ToolException(ExitCodes.BROKER_UNREACHABLE, "the broker at " + r.broker()
+                            + " did not confirm the fleet's subscriptions: " + e.getMessage()
+                            + "; it may be overloaded: try again, or give it longer with --timeout MS");
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** True once the --share check passed (tests: nothing of the fleet is subscribed before). */
