@@ -82,6 +82,7 @@ final class MonitorCmd extends ToolCommand {
      * empty, the other printers after each line.
      */
     private PrintWriter lines; // guarded by this
+    private volatile boolean shareChecked; // written by the command's thread once the --share check passed
 
     @Override
     int run() throws ToolException, LinkException, InterruptedException {
@@ -105,16 +106,21 @@ final class MonitorCmd extends ToolCommand {
         // state unshared: every monitor knows every board's online/offline, and retained states
         // arrive at once (brokers send no retained messages on shared subscriptions)
         String split = share == null ? base : "$share/" + share + "/" + base;
-        // backpressure: the handlers only print, and a monitor that falls behind must not lose messages
+        // backpressure: the handlers only print, and a monitor that falls behind must not lose messages.
+        // With --share the fleet is subscribed only after the check: its answer would otherwise
+        // wait on the worker behind the fleet's retained states and telemetry (1,000 boards on a
+        // loaded machine: longer than the check waits).
         Link link = broker.connect(r, "monitor", true, l -> {
             this.link = l;
-            l.subscribe(base + Topics.STATE, Wire.QOS_RELIABLE, this::onMessage);
-            l.subscribe(split + Topics.EVENTS, Wire.QOS_RELIABLE, this::onMessage);
-            l.subscribe(split + Topics.TELEMETRY, Wire.QOS_RELIABLE, this::onMessage); // staleness needs it
+            if (share == null) {
+                subscribeFleet(l, base, split);
+            }
         });
         if (share != null) {
             try {
                 checkSharedSubscriptions(link, r);
+                shareChecked = true;
+                subscribeFleetPatiently(link, base, split, r);
             } catch (ToolException | LinkException | RuntimeException e) {
                 link.close();
                 throw e;
@@ -143,6 +149,41 @@ final class MonitorCmd extends ToolCommand {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** State unshared (every monitor knows every board), events and telemetry through {@code split}. */
+    private void subscribeFleet(Link l, String base, String split) throws LinkException {
+        l.subscribe(base + Topics.STATE, Wire.QOS_RELIABLE, this::onMessage);
+        l.subscribe(split + Topics.EVENTS, Wire.QOS_RELIABLE, this::onMessage);
+        l.subscribe(split + Topics.TELEMETRY, Wire.QOS_RELIABLE, this::onMessage); // staleness needs it
+    }
+
+    /**
+     * {@link #subscribeFleet} while connected: a broker or machine under load may answer the
+     * SUBSCRIBE later than the link's operation timeout (10 s); a repeated SUBSCRIBE is harmless,
+     * so it is repeated until the --timeout (at least the check's 3 s) ran out.
+     */
+    private void subscribeFleetPatiently(Link l, String base, String split, BrokerOptions.Resolved r)
+            throws ToolException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(SHARE_PROBE_MS, broker.timeoutMs));
+        while (true) {
+            try {
+                subscribeFleet(l, base, split);
+                return;
+            } catch (LinkException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new ToolException(ExitCodes.BROKER_UNREACHABLE, "the broker at " + r.broker()
+                            + " did not confirm the fleet's subscriptions: " + e.getMessage()
+                            + "; it may be overloaded: try again, or give it longer with --timeout MS");
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** True once the --share check passed (tests: nothing of the fleet is subscribed before). */
+    boolean shareChecked() {
+        return shareChecked;
     }
 
     /**

@@ -119,6 +119,74 @@ class MonitorShareTest {
         }
     }
 
+    /**
+     * The --share check runs before anything of the fleet is subscribed: its answer must not queue
+     * behind the fleet's messages. The monitor's output blocks until the check passed (or the
+     * monitor ended), so a fleet message handled before the check holds the worker, the check's
+     * answer waits behind it, the check gives up (after its own 3 s) and the monitor fails.
+     */
+    @Test
+    void theShareCheckDoesNotWaitBehindTheFleet(@TempDir Path dir) throws Exception {
+        try (Mosquitto mosquitto = new Mosquitto(dir.resolve("mosquitto"), EmbeddedBroker.freePort("127.0.0.1"))) {
+            mosquitto.start();
+            Link boards = new Link(LinkConfig.builder(mosquitto.url(), "probe-test-boards").build());
+            boards.start();
+            assertTrue(boards.awaitConnected(30_000));
+            long ts = System.currentTimeMillis();
+            for (int i = 0; i < 50; i++) { // retained: delivered the moment the monitor subscribes
+                boards.publish(Topics.state("pq", "b" + i), Json.bytes(new StateMessage(1, ts, "pq", "b" + i, true, null, 1,
+                        "sim", "0.1.0", "app", null, ts, 1.0)), 1, true);
+            }
+            CommandLine cl = SpindleCommand.commandLine();
+            MonitorCmd monitor = (MonitorCmd) cl.getSubcommands().get("monitor").getCommand();
+            AtomicInteger code = new AtomicInteger(-1);
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            Thread[] thread = new Thread[1];
+            java.io.Writer gated = new java.io.Writer() {
+                @Override
+                public void write(char[] buf, int off, int len) {
+                    while (!monitor.shareChecked() && thread[0].isAlive()) {
+                        try {
+                            Thread.sleep(10);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                    out.write(buf, off, len);
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            cl.setOut(new PrintWriter(gated, true));
+            cl.setErr(new PrintWriter(err, true));
+            thread[0] = new Thread(() -> code.set(cl.execute("monitor", "--json", "--share", "g1", "--broker",
+                    mosquitto.url(), "--fleet", "pq", "--timeout", "3000")), "monitor-under-test");
+            thread[0].start();
+            try {
+                long deadline = System.currentTimeMillis() + 60_000; // hang guard
+                while (thread[0].isAlive() && out.toString().split("\"kind\":\"state\"", -1).length - 1 < 50
+                        && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertTrue(thread[0].isAlive(), "the monitor ended (exit " + code.get() + "): " + err);
+                assertTrue(monitor.shareChecked());
+            } finally {
+                monitor.stop();
+                thread[0].join(30_000);
+                boards.close();
+            }
+            assertEquals(ExitCodes.OK, code.get(), err.toString());
+        }
+    }
+
     @Test
     void countStopsTheMonitorAfterNMessages(@TempDir Path dir) throws Exception {
         try (Mosquitto mosquitto = new Mosquitto(dir.resolve("mosquitto"), EmbeddedBroker.freePort("127.0.0.1"))) {

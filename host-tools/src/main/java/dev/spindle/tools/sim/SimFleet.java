@@ -19,8 +19,10 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * N simulated boards in one JVM ({@code spindle sim}, {@code make bench-fleet}): each a real
  * {@link Agent} with its own MQTT connection, data directory (outbox, sessions) and reconnect loop,
- * and no firmware app. The agents share one small timer pool for their telemetry and checks;
- * each keeps its link's connection and worker threads, its outbox sender and Paho's threads.
+ * and no firmware app. The agents share one small timer pool for their telemetry and checks,
+ * the process-wide telemetry readings (one CPU-time reading a second for the JVM) and Paho's
+ * keep-alive scheduler; each keeps its link's connection and worker threads, its outbox sender
+ * and Paho's receiver, sender and callback threads: 6 a board (docs/operations.md).
  * All agents share the JVM's Spindle thread registry, so each reports the same thread table.
  *
  * <p>Threads: {@link #start} runs on the caller's thread and paces the starts; {@link #close}

@@ -10,6 +10,8 @@ import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -19,6 +21,7 @@ import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.ScheduledExecutorPingSender;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
@@ -30,7 +33,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * <li>Its own reconnect loop: Paho's automatic reconnect never retries a failed first connect and
  *     has no jitter. Here every failed or lost connection is retried after
  *     {@link Backoff exponential backoff with full jitter}, capped; after a lost connection the
- *     jitter window is at least the reconnect spread (10 s by default), so a fleet whose broker
+ *     jitter window is at least the reconnect spread (20 s by default), so a fleet whose broker
  *     restarted does not come back all in the same second.</li>
  * <li>Resubscribe on every connect: with a clean session the broker forgets subscriptions, and
  *     Paho keeps none. {@link #subscribe} records the filter; each connect subscribes all again
@@ -75,7 +78,24 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  *                  -> failed: tell listeners
  *          sleep backoff (reset after a successful connect) -> again
  * </pre>
- * {@link #close()} stops the loop, sends DISCONNECT (so the broker does NOT publish the will),
+ * A connect waits {@link LinkConfig.Builder#connectTimeoutS} for TCP and then
+ * {@link LinkConfig.Builder#connectAckTimeoutMs} for the CONNACK and the SUBACK of the
+ * resubscription (30 s by default: on a starved machine or broker an answer that comes late is
+ * still cheaper than a new connect, which the broker counts and processes again).
+ *
+ * <h2>A stuck Paho connect</h2>
+ * Paho 1.2.5 starts its receiver and sender threads and then polls every 100 ms until it sees
+ * each running ({@code CommsReceiver.start}, {@code CommsSender.start}). A connection reset in
+ * that window (a broker stopping or starting) stops the thread between two polls, and Paho's
+ * connect thread polls forever. On plain TCP {@link PahoSocket} prevents it. As a second line
+ * (TLS, or a broker that never answers): when a connect is still not complete at its deadline,
+ * or is refused with "connect already in progress" (reason 32110), the link forcibly disconnects
+ * that client and makes a new one ({@link #abandonedClients()}, logged).
+ *
+ * <p>Paho's keep-alive timers of all links in the JVM share one small scheduler instead of a
+ * {@code java.util.Timer} thread per connection ({@code spindle sim} runs a thousand links).
+ *
+ * <p>{@link #close()} stops the loop, sends DISCONNECT (so the broker does NOT publish the will),
  * and ends both threads. {@link #closeAbruptly()} drops the socket without DISCONNECT, as a
  * crash would (the broker publishes the will).
  *
@@ -87,7 +107,12 @@ public final class Link implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Link.class.getName());
 
     private final LinkConfig config;
-    private final MqttAsyncClient client;
+    /**
+     * Replaced only by the connection thread, only while not connected (a wedged connect, see the
+     * class comment); the message paths read it once per call.
+     */
+    private volatile MqttAsyncClient client;
+    private final AtomicLong abandoned = new AtomicLong();
     private final BlockingQueue<Delivery> inbound;
     private final AtomicLong dropped = new AtomicLong();
     private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
@@ -122,19 +147,41 @@ public final class Link implements AutoCloseable {
 
     private static final Delivery STOP = new Delivery(new Inbound("", new byte[0], 0, false, false), new Subscription[0]);
 
+    /** Paho's keep-alive checks of every link in the JVM (short tasks: they only queue a PINGREQ). */
+    private static final ScheduledExecutorService PINGS = Executors.newScheduledThreadPool(2, r -> {
+        java.lang.Thread t = new java.lang.Thread(r, "mqtt-keepalive");
+        t.setDaemon(true);
+        return t;
+    });
+
     public Link(LinkConfig config) {
         this.config = config;
         this.inbound = new ArrayBlockingQueue<>(config.queueCapacity);
-        try {
-            this.client = new MqttAsyncClient(config.serverUri, config.clientId, new MemoryPersistence());
-        } catch (MqttException e) {
-            throw new IllegalArgumentException("cannot make an MQTT client for " + config.serverUri + ": " + e, e);
-        }
-        client.setCallback(new PahoCallback());
+        this.client = newClient();
         if (config.tls != null && !config.tls.isHostnameChecked()) {
             LOG.log(Level.WARNING, "INSECURE: " + config.clientId + " does not check that the broker's certificate "
                     + "names " + config.serverUri + " (development only; remove the insecure TLS setting in production)");
         }
+    }
+
+    private MqttAsyncClient newClient() {
+        MqttAsyncClient c;
+        try {
+            c = new MqttAsyncClient(config.serverUri, config.clientId, new MemoryPersistence(),
+                    new ScheduledExecutorPingSender(PINGS), null);
+        } catch (MqttException e) {
+            throw new IllegalArgumentException("cannot make an MQTT client for " + config.serverUri + ": " + e, e);
+        }
+        c.setCallback(new PahoCallback(c));
+        return c;
+    }
+
+    /**
+     * Paho clients thrown away because their connect never completed (see the class comment);
+     * each leaves one Paho thread sleeping in a loop.
+     */
+    public long abandonedClients() {
+        return abandoned.get();
     }
 
     public String clientId() {
@@ -363,7 +410,11 @@ public final class Link implements AutoCloseable {
             conn = connectionThread;
             work = worker;
         }
-        join(conn, (config.connectTimeoutS + 5) * 1000L);
+        join(conn, 2000);
+        if (conn != null && conn.isAlive()) {
+            conn.interrupt(); // waiting for a connect (up to connectTimeoutS + connectAckTimeoutMs): Paho's wait ends
+            join(conn, (config.connectTimeoutS + 5) * 1000L);
+        }
         try {
             if (client.isConnected()) {
                 if (clean) {
@@ -412,11 +463,13 @@ public final class Link implements AutoCloseable {
         Backoff backoff = new Backoff(config.backoffBaseMs, config.backoffCapMs, new Random());
         boolean wasConnected = false; // once connected, retries are spread (LinkConfig.Builder#reconnectSpread)
         while (isRunning()) {
+            IMqttToken connecting = null;
             try {
                 synchronized (lock) {
                     lost = false;
                 }
-                client.connect(options()).waitForCompletion((config.connectTimeoutS + 5) * 1000L);
+                connecting = client.connect(options());
+                connecting.waitForCompletion(config.connectTimeoutS * 1000L + config.connectAckTimeoutMs);
                 resubscribeAll();
                 int n;
                 synchronized (lock) {
@@ -452,9 +505,14 @@ public final class Link implements AutoCloseable {
                     lastError = e;
                     connected = false;
                 }
-                forceDisconnect();
                 if (!isRunning()) {
+                    forceDisconnect();
                     return;
+                }
+                if (wedged(connecting, e)) {
+                    replaceClient(e);
+                } else {
+                    forceDisconnect();
                 }
                 LOG.log(Level.DEBUG, config.clientId + " cannot connect to " + config.serverUri + ": " + describe(e));
                 tellDisconnected(e);
@@ -473,6 +531,39 @@ public final class Link implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** @return true when the connect did not complete by its deadline, or Paho says an older one still runs */
+    private static boolean wedged(IMqttToken connecting, Exception e) {
+        if (e instanceof MqttException me && me.getReasonCode() == MqttException.REASON_CODE_CONNECT_IN_PROGRESS) {
+            return true;
+        }
+        // the wait ran out (not a failure Paho reported: that one ends the attempt properly)
+        return e instanceof MqttException me && me.getReasonCode() == MqttException.REASON_CODE_CLIENT_TIMEOUT
+                && connecting != null && !connecting.isComplete() && connecting.getException() == null;
+    }
+
+    /** Throws the current Paho client away (on a helper thread: Paho may block there) and makes a new one. */
+    private void replaceClient(Exception why) {
+        MqttAsyncClient old = client;
+        client = newClient();
+        long n = abandoned.incrementAndGet();
+        LOG.log(Level.WARNING, config.clientId + ": the connect to " + config.serverUri + " did not complete ("
+                + describe(why) + "); a new MQTT client replaces the stuck one (" + n + " so far)");
+        java.lang.Thread discard = new java.lang.Thread(() -> {
+            try {
+                old.disconnectForcibly(0, 100, false);
+            } catch (MqttException e) {
+                LOG.log(Level.DEBUG, "forced disconnect of the stuck client failed: " + e);
+            }
+            try {
+                old.close(true);
+            } catch (MqttException e) {
+                LOG.log(Level.DEBUG, "closing the stuck client failed: " + e);
+            }
+        }, "mqtt-" + config.clientId + "-discard");
+        discard.setDaemon(true);
+        discard.start();
     }
 
     private boolean isRunning() {
@@ -549,13 +640,17 @@ public final class Link implements AutoCloseable {
             filters[i] = subs.get(i).filter();
             qos[i] = subs.get(i).qos();
         }
-        subscribeOnBroker(filters, qos);
+        subscribeOnBroker(filters, qos, Math.max(config.operationTimeoutMs, config.connectAckTimeoutMs));
     }
 
     private void subscribeOnBroker(String[] filters, int[] qos) throws LinkException {
+        subscribeOnBroker(filters, qos, config.operationTimeoutMs);
+    }
+
+    private void subscribeOnBroker(String[] filters, int[] qos, long waitMs) throws LinkException {
         try {
             IMqttToken token = client.subscribe(filters, qos);
-            token.waitForCompletion(config.operationTimeoutMs);
+            token.waitForCompletion(waitMs);
             int[] granted = token.getGrantedQos();
             for (int i = 0; granted != null && i < granted.length && i < filters.length; i++) {
                 if (granted[i] == 0x80) {
@@ -609,8 +704,17 @@ public final class Link implements AutoCloseable {
      * waits only with {@link LinkConfig.Builder#backpressure}.
      */
     private final class PahoCallback implements MqttCallbackExtended {
+        private final MqttAsyncClient source;
+
+        PahoCallback(MqttAsyncClient source) {
+            this.source = source;
+        }
+
         @Override
         public void connectionLost(Throwable cause) {
+            if (source != client) {
+                return; // a replaced client (see the class comment): not this link's connection any more
+            }
             synchronized (lock) {
                 lost = true;
                 lastError = cause;

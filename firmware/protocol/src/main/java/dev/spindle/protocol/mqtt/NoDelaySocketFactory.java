@@ -1,8 +1,6 @@
 package dev.spindle.protocol.mqtt;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import javax.net.SocketFactory;
@@ -15,9 +13,14 @@ import javax.net.SocketFactory;
  * <p>Plain sockets also get a buffered input stream: Paho reads each packet in three or more
  * small reads (fixed header byte, length bytes one by one, the rest), and without a buffer each
  * is a system call. With it, a burst of messages is read in a few large reads (measured in
- * bench/mqtt, docs/benchmarks.md). Paho is the only reader of its socket, so nothing else can
- * miss the bytes that sit in the buffer. SSL sockets are left alone (Paho casts them, and they
+ * bench/mqtt, docs/benchmarks.md), and its {@code available()} asks the socket only when the
+ * buffer is empty ({@link PahoSocket.Buffered}). Paho is the only reader of its socket, so nothing
+ * else can miss the bytes that sit in the buffer. SSL sockets are left alone (Paho casts them, and they
  * buffer their records themselves).
+ *
+ * <p>Plain sockets also hold back a read error until Paho has written its CONNECT
+ * ({@link PahoSocket}): that closes a race in Paho's connect that leaves its connect thread polling
+ * forever.
  */
 public final class NoDelaySocketFactory extends SocketFactory {
     private final SocketFactory delegate;
@@ -42,40 +45,9 @@ public final class NoDelaySocketFactory extends SocketFactory {
     @Override
     public Socket createSocket() throws IOException {
         if (plain) {
-            return noDelay(new BufferedInputSocket());
+            return noDelay(new PahoSocket());
         }
         return noDelay(delegate.createSocket());
-    }
-
-    /** A plain socket whose input stream is buffered (64 KiB). */
-    static final class BufferedInputSocket extends Socket {
-        private InputStream in; // guarded by this
-
-        @Override
-        public synchronized InputStream getInputStream() throws IOException {
-            if (in == null) {
-                in = new Buffered(super.getInputStream());
-            }
-            return in;
-        }
-    }
-
-    /**
-     * A 64 KiB buffer whose {@link #available()} asks the socket only when the buffer is empty:
-     * Paho calls it before every packet (CommsReceiver), and {@link BufferedInputStream}'s asks
-     * every time, one {@code ioctl(FIONREAD)} system call per message. Paho only needs to know
-     * whether bytes are waiting.
-     */
-    static final class Buffered extends BufferedInputStream {
-        Buffered(InputStream in) {
-            super(in, 64 * 1024);
-        }
-
-        @Override
-        public synchronized int available() throws IOException {
-            int buffered = count - pos;
-            return buffered > 0 ? buffered : super.available();
-        }
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
-/** The buffered socket stream of {@link NoDelaySocketFactory}: {@code available()} asks the socket only when empty. */
+/** The buffered socket stream of {@link PahoSocket} (Paho's plain sockets): {@code available()} asks the socket only when empty. */
 class BufferedSocketStreamTest {
     /** Counts how often the "socket" is asked. */
     private static final class Counting extends ByteArrayInputStream {
@@ -26,7 +26,7 @@ class BufferedSocketStreamTest {
     @Test
     void availableUsesTheBufferFirst() throws IOException {
         Counting socket = new Counting(new byte[] {1, 2, 3, 4, 5});
-        NoDelaySocketFactory.Buffered in = new NoDelaySocketFactory.Buffered(socket);
+        PahoSocket.Buffered in = new PahoSocket.Buffered(socket);
         assertEquals(5, in.available(), "empty buffer: the socket is asked");
         assertEquals(1, socket.asked);
         assertEquals(1, in.read()); // fills the buffer with all 5

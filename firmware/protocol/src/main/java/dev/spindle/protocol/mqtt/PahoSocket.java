@@ -1,0 +1,159 @@
+package dev.spindle.protocol.mqtt;
+
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+
+/**
+ * The plain TCP socket the {@link Link} gives Paho: its input stream is buffered (64 KiB), and an
+ * error or end of stream on it is held back until something was written to the socket (Paho's
+ * CONNECT) or the socket was closed.
+ *
+ * <h2>Why hold the error back</h2>
+ * Paho 1.2.5 connects on its own thread: TCP connect, start the receiver thread, poll every 100 ms
+ * until it runs ({@code CommsReceiver.start}), the same for the sender ({@code CommsSender.start}),
+ * then queue the CONNECT. When the connection is reset inside one of those windows (a broker
+ * stopping or starting, a listener that resets), the receiver reads the error and shuts the
+ * connection down, which stops the receiver and the sender again; a thread that started and
+ * stopped between two polls is never seen running, and Paho's connect thread polls forever (it
+ * ignores interrupts). Each such thread leaks; measured: 67 of 100 connects to a listener that
+ * resets within 300 ms (LinkWedgedConnectTest), and a {@code spindle monitor} whose link never
+ * came back after a broker restart. Holding the error until the first write moves it after the
+ * start windows: the CONNECT is queued only once both threads were seen running, and the error
+ * then ends the connect normally.
+ *
+ * <p>Paho is the only reader of the socket, so the buffered bytes cannot be missed by anyone.
+ * Thread-safety: {@code written} and {@code closed} are guarded by {@code this}; the reader waits
+ * on {@code this}, the writer and {@link #close()} notify. The wait is bounded
+ * ({@link #HOLD_MAX_MS}) in case Paho never writes.
+ */
+final class PahoSocket extends Socket {
+    /** At most this long is an error held back (Paho writes its CONNECT within milliseconds of the thread starts). */
+    static final long HOLD_MAX_MS = 30_000;
+
+    private InputStream in; // guarded by this
+    private OutputStream out; // guarded by this
+    private boolean written; // guarded by this
+    private boolean closed; // guarded by this
+
+    @Override
+    public synchronized InputStream getInputStream() throws IOException {
+        if (in == null) {
+            in = new HeldErrors(new Buffered(super.getInputStream()));
+        }
+        return in;
+    }
+
+    @Override
+    public synchronized OutputStream getOutputStream() throws IOException {
+        if (out == null) {
+            out = new FilterOutputStream(super.getOutputStream()) {
+                @Override
+                public void write(int b) throws IOException {
+                    wrote();
+                    super.out.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    wrote();
+                    super.out.write(b, off, len);
+                }
+            };
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws IOException {
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+        }
+        super.close();
+    }
+
+    private synchronized void wrote() {
+        if (!written) {
+            written = true;
+            notifyAll();
+        }
+    }
+
+    /** Waits until something was written or the socket closed (at most {@link #HOLD_MAX_MS}). */
+    private synchronized void awaitWrittenOrClosed() {
+        long deadline = System.currentTimeMillis() + HOLD_MAX_MS;
+        boolean interrupted = false;
+        while (!written && !closed) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                interrupted = true; // keep holding: the point is to outlast Paho's start polls
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Reads through; an error or end of stream waits for {@link #awaitWrittenOrClosed()} first. */
+    private final class HeldErrors extends FilterInputStream {
+        HeldErrors(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                int b = super.read();
+                if (b < 0) {
+                    awaitWrittenOrClosed();
+                }
+                return b;
+            } catch (IOException e) {
+                awaitWrittenOrClosed();
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                int n = super.read(b, off, len);
+                if (n < 0) {
+                    awaitWrittenOrClosed();
+                }
+                return n;
+            } catch (IOException e) {
+                awaitWrittenOrClosed();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * A 64 KiB buffer whose {@link #available()} asks the socket only when the buffer is empty:
+     * Paho calls it before every packet (CommsReceiver), and {@link BufferedInputStream}'s asks
+     * every time, one {@code ioctl(FIONREAD)} system call per message. Paho only needs to know
+     * whether bytes are waiting.
+     */
+    static final class Buffered extends BufferedInputStream {
+        Buffered(InputStream in) {
+            super(in, 64 * 1024);
+        }
+
+        @Override
+        public synchronized int available() throws IOException {
+            int buffered = count - pos;
+            return buffered > 0 ? buffered : super.available();
+        }
+    }
+}
