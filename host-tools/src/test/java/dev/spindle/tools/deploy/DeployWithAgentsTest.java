@@ -95,11 +95,11 @@ class DeployWithAgentsTest {
         p.setProperty("board.type", "sim");
         p.setProperty("broker.url", mosquitto.url());
         p.setProperty("data.dir", data.toString());
-        p.setProperty("telemetry.period.s", "0.1");
+        p.setProperty("telemetry.period.s", "1"); // stale after 3 s: a loaded machine delays 0.3 s easily
         p.setProperty("app.main", Factory.class.getName());
         p.setProperty("app.version", "factory-1");
         p.setProperty("deploy.trust", trust.toString());
-        p.setProperty("deploy.health.grace.ms", "400");
+        p.setProperty("deploy.health.grace.ms", "1500"); // a telemetry message must be acknowledged within it
         Agent a = new Agent(AgentConfig.from(p, "test", data), BoardIo.NONE);
         agents.add(a);
         a.start();

@@ -325,7 +325,7 @@ class SecureBrokerTest {
             // the read-only role cannot command: no reply ever comes
             Run dashPing = spindle("ping", "agent1", "--broker", url("localhost", broker), "--fleet", FLEET, "--ca",
                     ca.resolve("ca.crt").toString(), "--username", "dash", "--password-file",
-                    conf.resolve("users/dash.password").toString(), "--timeout", "3000");
+                    conf.resolve("users/dash.password").toString(), "--timeout", "10000"); // connect (TLS) and reply wait
             assertEquals(4, dashPing.code(), dashPing.out() + dashPing.err());
             // a wrong user with the canary password through the environment
             Run wrong = spindle("ping", "agent1", "--broker", url("localhost", broker), "--fleet", FLEET, "--ca",
