@@ -24,11 +24,12 @@ final class DeployProcess {
     }
 
     /**
-     * @param boards the targeted board ids, in order (the waves take them in this order)
+     * @param boards    the targeted board ids, in order (the waves take them in this order)
+     * @param fleetSize how many boards the fleet has (the discovery time grows with it)
      * @return the summary ({@code exitCode}, {@code wallS}, {@code rolloutS}, {@code waves}, {@code states}, ...)
      */
-    static ObjectNode run(String url, String fleet, Path bundle, Path trust, List<String> boards, String waves,
-            int parallel, Path dir, long hangGuardMs) throws IOException, InterruptedException {
+    static ObjectNode run(String url, String fleet, Path bundle, Path trust, List<String> boards, int fleetSize,
+            String waves, int parallel, Path dir, long hangGuardMs) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.spindle.tools.SpindleCommand", "deploy",
@@ -36,8 +37,9 @@ final class DeployProcess {
                 "--waves", waves, "--parallel", Integer.toString(parallel), "--max-failures", "100%",
                 "--timeout", "30000", // connect and replies, on a loaded machine
                 "--state-dir", dir.resolve("state").toString(), "--trust", trust.toString(), "--json",
-                // every named board must have been seen online: the retained states of a large fleet take a while
-                "--discover", Long.toString(Math.max(1000, 10L * boards.size()))));
+                // every named board must have been seen online: the tool reads the retained states of the whole
+                // fleet (1,100 boards in the benchmark), which takes a while on a loaded machine
+                "--discover", Long.toString(Math.max(2000, 15L * fleetSize))));
         Path out = dir.resolve("deploy.out");
         Path err = dir.resolve("deploy.err");
         long t0 = System.currentTimeMillis();

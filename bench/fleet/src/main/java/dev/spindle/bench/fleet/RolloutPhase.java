@@ -46,7 +46,7 @@ final class RolloutPhase {
             }
             if (!small.isEmpty()) {
                 Path b = bundles.signed("1.0.0", ro.bundleBytes(), 1);
-                o.set("small", rollout(url, b, bundles.trust(), small, ro, bytes, dir.resolve("small")));
+                o.set("small", rollout(url, b, bundles.trust(), small, ro, bytes, dir.resolve("small"), fleet));
                 FleetRun.progress("small rollout: " + o.path("small"));
             }
             if (ro.all()) {
@@ -55,7 +55,7 @@ final class RolloutPhase {
                     all.add(fleet.boardId(i));
                 }
                 Path b = bundles.signed("2.0.0", ro.bundleBytes(), 2);
-                o.set("all", rollout(url, b, bundles.trust(), all, ro, bytes, dir.resolve("all")));
+                o.set("all", rollout(url, b, bundles.trust(), all, ro, bytes, dir.resolve("all"), fleet));
                 FleetRun.progress("rollout to the fleet: " + o.path("all"));
             }
         }
@@ -68,13 +68,13 @@ final class RolloutPhase {
      * before: {@code net = gross - rate * duration}.
      */
     private static ObjectNode rollout(String url, Path bundle, Path trust, List<String> boards, FleetRun.Rollout ro,
-            BrokerBytes bytes, Path dir) throws Exception {
+            BrokerBytes bytes, Path dir, SimFleet fleet) throws Exception {
         BrokerBytes.Reading b0 = bytes.next();
         Thread.sleep(2000);
         BrokerBytes.Reading b1 = bytes.next();
         double rate = (b1.minus(b0).received() + b1.minus(b0).sent()) / (double) b1.minus(b0).atMs(); // bytes/ms
         BrokerBytes.Reading d0 = bytes.next();
-        ObjectNode x = DeployProcess.run(url, FleetRun.FLEET, bundle, trust, boards, ro.waves(), ro.parallel(), dir,
+        ObjectNode x = DeployProcess.run(url, FleetRun.FLEET, bundle, trust, boards, fleet.size(), ro.waves(), ro.parallel(), dir,
                 FleetRun.HANG_GUARD_MS);
         BrokerBytes.Reading d = bytes.next().minus(d0);
         x.put("brokerBytesIn", d.received()).put("brokerBytesOut", d.sent());
