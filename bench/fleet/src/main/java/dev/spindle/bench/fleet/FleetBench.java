@@ -1,6 +1,7 @@
 package dev.spindle.bench.fleet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spindle.bench.common.Machine;
 import dev.spindle.protocol.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ public final class FleetBench {
         }
         Path dir = Files.createTempDirectory(Path.of(Files.isWritable(Path.of("/dev/shm")) ? "/dev/shm" : "/tmp"),
                 "spindle-bench-fleet-");
-        String loadBefore = uptime();
+        String loadBefore = Machine.uptime();
         ObjectNode r = FleetRun.run(new FleetRun.Config(boards, shared, window, 1.0, startRate,
                 rolloutBoards == 0 && !rolloutAll ? null : new FleetRun.Rollout(rolloutBoards, rolloutAll, bundleBytes, waves,
                         parallel, grace), dashboard), dir);
@@ -60,7 +61,7 @@ public final class FleetBench {
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         m.put("uptimeBefore", loadBefore);
-        m.put("uptimeAfter", uptime());
+        m.put("uptimeAfter", Machine.uptime());
         Path out = Path.of("bench/results/fleet.json");
         Files.createDirectories(out.getParent());
         Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), r);
@@ -77,14 +78,4 @@ public final class FleetBench {
         }
     }
 
-    static String uptime() {
-        try {
-            Process p = new ProcessBuilder("uptime").redirectErrorStream(true).start();
-            String s = new String(p.getInputStream().readAllBytes()).strip();
-            p.waitFor();
-            return s;
-        } catch (Exception e) {
-            return "(uptime failed: " + e.getMessage() + ")";
-        }
-    }
 }

@@ -2,6 +2,7 @@ package dev.spindle.bench.fleet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spindle.agent.Mosquitto;
+import dev.spindle.bench.common.Stats;
 import dev.spindle.protocol.Json;
 import dev.spindle.tools.sim.Footprint;
 import dev.spindle.tools.sim.SimFleet;
@@ -183,8 +184,8 @@ final class FleetRun {
         }
         w.put("monitorLost", lost);
         long[] sorted = delays.stream().mapToLong(Long::longValue).sorted().toArray();
-        w.put("delayP50Ms", percentile(sorted, 0.50));
-        w.put("delayP99Ms", percentile(sorted, 0.99));
+        w.put("delayP50Ms", Stats.percentile(sorted, 0.50));
+        w.put("delayP99Ms", Stats.percentile(sorted, 0.99));
         w.put("delayMaxMs", sorted.length == 0 ? -1 : sorted[sorted.length - 1]);
         w.put("msgPerS", expected.size() / ((to - from) / 1000.0));
         if (dashboard != null) {
@@ -197,8 +198,8 @@ final class FleetRun {
             }
             long[] ds = dd.stream().mapToLong(Long::longValue).sorted().toArray();
             w.put("dashboardUpdates", ds.length); // board updates pushed (several messages of a tick make one)
-            w.put("dashboardDelayP50Ms", percentile(ds, 0.50));
-            w.put("dashboardDelayP99Ms", percentile(ds, 0.99));
+            w.put("dashboardDelayP50Ms", Stats.percentile(ds, 0.50));
+            w.put("dashboardDelayP99Ms", Stats.percentile(ds, 0.99));
             w.put("dashboardDelayMaxMs", ds.length == 0 ? -1 : ds[ds.length - 1]);
             if (dashboard.failure() != null) {
                 w.put("dashboardStreamEnded", dashboard.failure());
@@ -296,13 +297,6 @@ final class FleetRun {
 
     static void progress(String what) {
         System.err.println("bench-fleet: " + what);
-    }
-
-    private static long percentile(long[] sorted, double q) {
-        if (sorted.length == 0) {
-            return -1;
-        }
-        return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))];
     }
 
     static void check(boolean ok, String what) {

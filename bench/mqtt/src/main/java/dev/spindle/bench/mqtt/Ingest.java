@@ -1,5 +1,6 @@
 package dev.spindle.bench.mqtt;
 
+import dev.spindle.bench.common.Stats;
 import dev.spindle.protocol.Json;
 import dev.spindle.protocol.TelemetryMessage;
 import dev.spindle.protocol.Topics;
@@ -197,15 +198,8 @@ final class Ingest {
                     s.add(monitorFirst ? b : a);
                 }
             }
-            return new Result(median(m), median(s), n, rounds, m, s);
+            return new Result(Stats.median(m), Stats.median(s), n, rounds, m, s);
         }
-    }
-
-    static double median(List<Double> v) {
-        List<Double> c = new ArrayList<>(v);
-        c.sort(null);
-        int k = c.size();
-        return k == 0 ? Double.NaN : k % 2 == 1 ? c.get(k / 2) : (c.get(k / 2 - 1) + c.get(k / 2)) / 2;
     }
 
     /** Publishes QoS 1 as fast as the in-flight window allows. */

@@ -3,6 +3,7 @@ package dev.spindle.bench.mqtt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spindle.agent.Mosquitto;
+import dev.spindle.bench.common.Machine;
 import dev.spindle.protocol.Json;
 import dev.spindle.protocol.broker.EmbeddedBroker;
 import java.io.IOException;
@@ -60,7 +61,7 @@ public final class MqttBench {
         Path dir = Files.createTempDirectory("spindle-bench-mqtt");
         ObjectNode root = Json.object();
         try {
-            String loadBefore = uptime();
+            String loadBefore = Machine.uptime();
             System.out.println("load before: " + loadBefore);
             ObjectNode rtt = root.putObject("roundTrip");
             ObjectNode ingest = root.putObject("ingest");
@@ -113,7 +114,7 @@ public final class MqttBench {
             ObjectNode machine = root.putObject("machine");
             machine.put("cores", Runtime.getRuntime().availableProcessors());
             machine.put("uptimeBefore", loadBefore);
-            machine.put("uptimeAfter", uptime());
+            machine.put("uptimeAfter", Machine.uptime());
             machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
             machine.put("mosquitto", mosquittoVersion());
             root.put("smoke", smoke);
@@ -130,32 +131,9 @@ public final class MqttBench {
         }
     }
 
-    static String uptime() {
-        try {
-            Process p = new ProcessBuilder("uptime").redirectErrorStream(true).start();
-            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            p.waitFor();
-            return s;
-        } catch (IOException e) {
-            return "(uptime failed: " + e.getMessage() + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "(interrupted)";
-        }
-    }
-
     static String mosquittoVersion() {
-        try {
-            Process p = new ProcessBuilder(Mosquitto.binary(), "-h").redirectErrorStream(true).start();
-            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor();
-            return s.lines().findFirst().orElse("?").strip();
-        } catch (IOException e) {
-            return "?";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "?";
-        }
+        String first = Machine.firstLineOf(Mosquitto.binary(), "-h");
+        return first == null ? "?" : first;
     }
 
     static String fmt(double d) {

@@ -34,7 +34,7 @@ class MqttBenchSmokeTest {
         }
         assertTrue(r.path("machine").path("uptimeBefore").asText().contains("load"), r.toString());
         String d = Files.readString(doc);
-        assertTrue(d.contains("hand-written text") && d.contains(MqttBenchDoc.BEGIN) && d.contains("mosquitto_sub")
+        assertTrue(d.contains("hand-written text") && d.contains(MqttBenchDoc.SECTION.begin()) && d.contains("mosquitto_sub")
                 && d.contains(RoundTrip.Side.RPC_TO_RAW.label), d);
     }
 }
