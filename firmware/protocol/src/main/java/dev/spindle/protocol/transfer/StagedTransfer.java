@@ -9,10 +9,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.function.Consumer;
 import java.util.zip.CRC32;
 
 /**
@@ -46,7 +48,7 @@ final class StagedTransfer implements AutoCloseable {
     private FileChannel part;
     private int unsynced;
     private long lastSyncNanos = System.nanoTime();
-    private java.util.function.Consumer<String> steps = step -> {
+    private Consumer<String> steps = step -> {
     };
 
     private StagedTransfer(Path dir, String id, long size, int chunkSize, String name, ObjectNode meta, ChunkSet held,
@@ -179,7 +181,7 @@ final class StagedTransfer implements AutoCloseable {
     }
 
     /** Tells {@code hook} the steps of {@link #sync()} and {@link #promote()} (TransferReceiver.STEP_…). */
-    void onStep(java.util.function.Consumer<String> hook) {
+    void onStep(Consumer<String> hook) {
         this.steps = hook;
     }
 
@@ -271,8 +273,8 @@ final class StagedTransfer implements AutoCloseable {
         Path bundle = bundleFile(dir, id);
         Files.deleteIfExists(bitmapFile(dir, id));
         AtomicFiles.syncDirectory(dir);
-        Files.move(partFile(dir, id), bundle, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(partFile(dir, id), bundle, StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
         steps.accept(TransferReceiver.STEP_PROMOTED);
         Files.deleteIfExists(openFile(dir, id));
         AtomicFiles.syncDirectory(dir);
