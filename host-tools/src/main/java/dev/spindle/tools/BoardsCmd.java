@@ -32,16 +32,17 @@ final class BoardsCmd extends ToolCommand {
         FleetView view = new FleetView();
         Link link = broker.connect(r, "boards", l -> {
             l.subscribe(Topics.fleetFilter(r.fleet(), Topics.STATE), Wire.QOS_RELIABLE,
-                    m -> view.accept(m.topic(), m.payload(), System.currentTimeMillis()));
+                    m -> view.accept(m, System.currentTimeMillis()));
             l.subscribe(Topics.fleetFilter(r.fleet(), Topics.TELEMETRY), Wire.QOS_RELIABLE,
-                    m -> view.accept(m.topic(), m.payload(), System.currentTimeMillis()));
+                    m -> view.accept(m, System.currentTimeMillis()));
         });
-        try {
+        long now; // statuses as of the end of listening: closing may take long on a loaded broker, and
+        try {     // nothing is heard after it (every board would look stale by the time it ends)
             Thread.sleep(waitMs);
+            now = System.currentTimeMillis();
         } finally {
             link.close();
         }
-        long now = System.currentTimeMillis();
         List<FleetView.Board> boards = view.boards(now);
         if (json) {
             ArrayNode a = Json.MAPPER.createArrayNode();

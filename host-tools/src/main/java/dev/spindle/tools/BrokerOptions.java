@@ -67,7 +67,8 @@ public final class BrokerOptions {
     Path config;
 
     @Option(names = "--timeout", paramLabel = "MS", defaultValue = "5000",
-            description = "How long to wait for the broker and for replies, ms (default ${DEFAULT-VALUE}).")
+            description = "How long to wait for the broker and for replies, ms (default ${DEFAULT-VALUE}); "
+                    + "the broker's acknowledgements are awaited at least 10 s.")
     long timeoutMs;
 
     /** @return the {@code --timeout} for connecting and for each reply, ms */
@@ -190,7 +191,7 @@ public final class BrokerOptions {
         if (r.tls() != null && !r.tls().isHostnameChecked()) {
             warnInsecure();
         }
-        Link link = new Link(r.link(tool).backoff(100, 2000).backpressure(backpressure).build());
+        Link link = new Link(linkConfig(r, tool, backpressure));
         try {
             beforeStart.setUp(link);
         } catch (Exception e) {
@@ -207,6 +208,17 @@ public final class BrokerOptions {
                     + (security ? "" : "is it running (spindle broker)? Set --broker or SPINDLE_BROKER."));
         }
         return link;
+    }
+
+    /**
+     * A tool's link: short reconnect backoff, and acknowledgements (SUBACK, PUBACK) awaited as long
+     * as {@code --timeout} says, at least the link's 10 s: a broker under load answers a subscribe
+     * only after the retained messages it sends first (a fleet's states and telemetry), and a tool
+     * given a longer --timeout must not give up on a SUBACK sooner.
+     */
+    LinkConfig linkConfig(Resolved r, String tool, boolean backpressure) {
+        return r.link(tool).backoff(100, 2000).backpressure(backpressure)
+                .operationTimeoutMs(Math.max(LinkConfig.DEFAULT_OPERATION_TIMEOUT_MS, timeoutMs)).build();
     }
 
     /** The loud warning for --tls-insecure (stderr, once per connect). */

@@ -130,7 +130,7 @@ final class FleetExecCmd extends ToolCommand {
         Link link = broker.connect(r, "fleet-exec", l -> {
             if (discover) {
                 l.subscribe(Topics.fleetFilter(r.fleet(), Topics.STATE), Wire.QOS_RELIABLE,
-                        m -> view.accept(m.topic(), m.payload(), System.currentTimeMillis()));
+                        m -> view.accept(m, System.currentTimeMillis()));
             }
         });
         List<String> targets = new ArrayList<>(new LinkedHashSet<>(boards));

@@ -226,7 +226,7 @@ final class MonitorCmd extends ToolCommand {
         if (json && p.kind().equals(Topics.TELEMETRY) && oneLine(m.payload())) {
             // the bulk of a fleet's stream: one streaming pass checks the JSON and reads the three
             // fields the staleness rule needs; the line carries the payload as received
-            if (!acceptTelemetryFast(p, m.payload())) {
+            if (!acceptTelemetryFast(p, m.payload(), m.retained())) {
                 return;
             }
             if (!noTelemetry) {
@@ -246,7 +246,7 @@ final class MonitorCmd extends ToolCommand {
         } catch (ProtocolException e) {
             return;
         }
-        boolean fresh = view.accept(m.topic(), body, System.currentTimeMillis());
+        boolean fresh = view.accept(m.topic(), body, m.retained(), System.currentTimeMillis());
         if (p.kind().equals(Topics.TELEMETRY) && noTelemetry) {
             checkStatus(p.fleet(), p.board());
             return;
@@ -268,7 +268,7 @@ final class MonitorCmd extends ToolCommand {
     }
 
     /** @return false when the payload is not a JSON object (then it is not shown, as before) */
-    private boolean acceptTelemetryFast(Topics.Parsed p, byte[] payload) {
+    private boolean acceptTelemetryFast(Topics.Parsed p, byte[] payload, boolean retained) {
         long session = 0;
         long ts = 0;
         double period = 0;
@@ -296,7 +296,7 @@ final class MonitorCmd extends ToolCommand {
         } catch (IOException e) {
             return false; // not JSON
         }
-        view.acceptTelemetry(p.fleet(), p.board(), session, ts, period, System.currentTimeMillis());
+        view.acceptTelemetry(p.fleet(), p.board(), session, ts, period, retained, System.currentTimeMillis());
         return true;
     }
 

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,29 +19,23 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** keygen, bundle, sign and verify through the command line, as a script would use them. */
 class BundleCommandsTest {
     @TempDir
     Path tmp;
 
-    private StringWriter out;
-    private StringWriter err;
+    private SpindleRun last; // the latest run's exit code and output
     private Path app;
     private Path lib;
 
     private int run(String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        CommandLine cl = SpindleCommand.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        return cl.execute(args);
+        last = SpindleRun.of(args);
+        return last.code();
     }
 
     private JsonNode json() throws IOException {
-        return new ObjectMapper().readTree(out.toString());
+        return new ObjectMapper().readTree(last.out());
     }
 
     private static Path jar(Path f, int size) throws IOException {
@@ -66,7 +58,7 @@ class BundleCommandsTest {
 
     private Path keygen() throws IOException {
         Path keys = tmp.resolve("keys");
-        assertEquals(ExitCodes.OK, run("keygen", "--out", keys.toString(), "--name", "ops", "--json"), err.toString());
+        assertEquals(ExitCodes.OK, run("keygen", "--out", keys.toString(), "--name", "ops", "--json"), last.err());
         assertTrue(json().get("ok").asBoolean());
         return keys;
     }
@@ -75,10 +67,10 @@ class BundleCommandsTest {
         Path b = tmp.resolve("demo.zip");
         assertEquals(ExitCodes.OK, run("bundle", "--jar", app.toString(), "--lib", lib.toString(), "--name", "demo",
                 "--main-class", "x.Y", "--board-type", "rpi-4b,sim", "--min-agent-version", "0.1.0",
-                "--out", b.toString()), err.toString());
-        assertTrue(out.toString().contains("demo 0.4.0-SNAPSHOT"), out.toString());
+                "--out", b.toString()), last.err());
+        assertTrue(last.out().contains("demo 0.4.0-SNAPSHOT"), last.out());
         assertEquals(ExitCodes.OK, run("sign", b.toString(), "--key", keys.resolve("ops.key").toString()),
-                err.toString());
+                last.err());
         return b;
     }
 
@@ -86,14 +78,14 @@ class BundleCommandsTest {
     void keygenWritesOwnerOnlyPrivateKeyAndNeverPrintsKeys() throws IOException {
         Path keys = tmp.resolve("keys");
         assertEquals(ExitCodes.OK, run("keygen", "--out", keys.toString()));
-        assertTrue(out.toString().contains("key id:"), out.toString());
-        assertFalse(out.toString().contains("BEGIN"), "key material printed");
+        assertTrue(last.out().contains("key id:"), last.out());
+        assertFalse(last.out().contains("BEGIN"), "key material printed");
         assertEquals("rw-------", PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(keys.resolve("spindle.key"))));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)));
         String before = Files.readString(keys.resolve("spindle.key"));
         assertEquals(ExitCodes.FAILURE, run("keygen", "--out", keys.toString()));
-        assertTrue(err.toString().contains("never overwritten"), err.toString());
+        assertTrue(last.err().contains("never overwritten"), last.err());
         assertEquals(before, Files.readString(keys.resolve("spindle.key")));
         assertEquals(ExitCodes.USAGE, run("keygen", "--out", keys.toString(), "--name", "../evil"));
     }
@@ -104,15 +96,15 @@ class BundleCommandsTest {
         String keyId = json().get("keyId").asText();
         Path b = signedBundle(keys);
         assertEquals(ExitCodes.OK, run("verify", b.toString(), "--trust", keys.toString(), "--board-type", "sim",
-                "--agent-version", "0.1.0", "--json"), err.toString());
+                "--agent-version", "0.1.0", "--json"), last.err());
         JsonNode j = json();
         assertTrue(j.get("ok").asBoolean());
         assertEquals(keyId, j.get("signedBy").asText());
         assertEquals("demo", j.get("name").asText());
         assertEquals("0.4.0-SNAPSHOT", j.get("version").asText());
         assertEquals(ExitCodes.OK, run("verify", b.toString(), "--trust", keys.resolve("ops.pub").toString()));
-        assertTrue(out.toString().startsWith("OK "), out.toString());
-        assertTrue(out.toString().contains("board type not checked"), out.toString());
+        assertTrue(last.out().startsWith("OK "), last.out());
+        assertTrue(last.out().contains("board type not checked"), last.out());
     }
 
     @Test
@@ -124,7 +116,7 @@ class BundleCommandsTest {
         assertEquals("wrong_board", json().get("reason").asText());
         assertEquals(ExitCodes.REFUSED, run("verify", b.toString(), "--trust", keys.toString(),
                 "--agent-version", "0.0.9"));
-        assertTrue(err.toString().contains("agent_too_old: "), err.toString());
+        assertTrue(last.err().contains("agent_too_old: "), last.err());
 
         Path unsigned = tmp.resolve("unsigned.zip");
         run("bundle", "--jar", app.toString(), "--name", "demo", "--main-class", "x.Y", "--board-type", "sim",
@@ -133,7 +125,7 @@ class BundleCommandsTest {
         assertEquals("unsigned", json().get("reason").asText());
         assertTrue(json().get("advice").asText().contains("spindle sign"));
         assertEquals(ExitCodes.OK, run("verify", unsigned.toString(), "--dev"));
-        assertTrue(out.toString().contains("development mode"), out.toString());
+        assertTrue(last.out().contains("development mode"), last.out());
 
         Path other = tmp.resolve("other");
         run("keygen", "--out", other.toString());
@@ -146,25 +138,25 @@ class BundleCommandsTest {
         assertEquals(ExitCodes.REFUSED, run("verify", bad.toString(), "--trust", keys.toString(), "--json"));
         assertFalse(json().get("ok").asBoolean());
         assertEquals(ExitCodes.REFUSED, run("sign", bad.toString(), "--key", keys.resolve("ops.key").toString()));
-        assertTrue(err.toString().startsWith("refusing to sign"), err.toString());
+        assertTrue(last.err().startsWith("refusing to sign"), last.err());
     }
 
     @Test
     void usageErrorsSayWhatIsMissing() throws IOException {
         assertEquals(ExitCodes.USAGE, run("verify", "x.zip"));
-        assertTrue(err.toString().contains("--trust"), err.toString());
+        assertTrue(last.err().contains("--trust"), last.err());
         assertEquals(ExitCodes.USAGE, run("verify", "x.zip", "--dev", "--agent-version", "1.0"));
-        assertTrue(err.toString().contains("MAJOR.MINOR.PATCH"), err.toString());
+        assertTrue(last.err().contains("MAJOR.MINOR.PATCH"), last.err());
         assertEquals(ExitCodes.USAGE, run("bundle", "--jar", app.toString(), "--out", tmp.resolve("o.zip").toString()));
-        assertTrue(err.toString().contains("--main-class") && err.toString().contains("--board-type"), err.toString());
+        assertTrue(last.err().contains("--main-class") && last.err().contains("--board-type"), last.err());
         Path keys = keygen();
         Files.setPosixFilePermissions(keys.resolve("ops.key"), PosixFilePermissions.fromString("rw-r--r--"));
         assertEquals(ExitCodes.FAILURE, run("sign", "x.zip", "--key", keys.resolve("ops.key").toString()));
-        assertTrue(err.toString().contains("chmod 600"), err.toString());
+        assertTrue(last.err().contains("chmod 600"), last.err());
         assertEquals(ExitCodes.FAILURE, run("sign", "x.zip", "--key", tmp.resolve("none.key").toString()));
-        assertTrue(err.toString().contains("does not exist; make one with `spindle keygen`"), err.toString());
+        assertTrue(last.err().contains("does not exist; make one with `spindle keygen`"), last.err());
         assertEquals(ExitCodes.FAILURE, run("verify", tmp.resolve("none.zip").toString(), "--dev"));
-        assertTrue(err.toString().contains("none.zip does not exist"), err.toString());
+        assertTrue(last.err().contains("none.zip does not exist"), last.err());
     }
 
     @Test
@@ -182,7 +174,7 @@ class BundleCommandsTest {
                 "name=demo\nmainClass=x.Y\nboardTypes=rpi-4b, sim\nminAgentVersion=0.1.0-SNAPSHOT\n");
         Path b = tmp.resolve("out/demo.zip");
         assertEquals(ExitCodes.OK, run("bundle", "--from", assembly.toString(), "--spec", spec.toString(),
-                "--board-type", "sim", "--out", b.toString(), "--json"), err.toString());
+                "--board-type", "sim", "--out", b.toString(), "--json"), last.err());
         assertEquals("app/demo.jar", json().get("app").asText());
         assertEquals("lib/lib.jar", json().get("libs").get(0).asText());
         assertEquals(ExitCodes.OK, run("verify", b.toString(), "--dev", "--board-type", "sim", "--json"));

@@ -48,7 +48,7 @@ class FleetCommandsTest {
         return a;
     }
 
-    private static FleetToolsTest.Run run(EmbeddedBroker broker, String... args) {
+    private static SpindleRun run(EmbeddedBroker broker, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--broker", broker.url(), "--fleet", "field"));
         if (!all.contains("--timeout")) {
@@ -57,7 +57,7 @@ class FleetCommandsTest {
         if (!all.contains("--wait") && (all.contains("status") || !all.contains("--board"))) {
             all.addAll(List.of("--wait", "800")); // the agents' state and telemetry come retained at once
         }
-        return FleetToolsTest.run(all.toArray(new String[0]));
+        return SpindleRun.of(all.toArray(new String[0]));
     }
 
     @Test
@@ -68,7 +68,7 @@ class FleetCommandsTest {
             a2 = agent(broker, dir, "pi-02", null);
             assertTrue(a1.isConnected() && a2.isConnected());
             // every board online and healthy (no app: no_app counts as fine)
-            FleetToolsTest.Run ok = run(broker, "fleet", "status", "--json");
+            SpindleRun ok = run(broker, "fleet", "status", "--json");
             assertEquals(ExitCodes.OK, ok.code(), ok.out() + ok.err());
             JsonNode status = Json.MAPPER.readTree(ok.out());
             assertTrue(status.path("ok").asBoolean(), ok.out());
@@ -81,24 +81,24 @@ class FleetCommandsTest {
             assertTrue(b1.path("problem").isNull());
 
             // one command on every online board
-            FleetToolsTest.Run ping = run(broker, "fleet", "exec", "ping");
+            SpindleRun ping = run(broker, "fleet", "exec", "ping");
             assertEquals(ExitCodes.OK, ping.code(), ping.out() + ping.err());
             assertTrue(ping.out().contains("ping on 2 boards: 2 ok, 0 failed"), ping.out());
             assertTrue(ping.out().matches("(?s).*pi-01\\s+ok\\s+\\d+\\.\\d ms\\s+\\{\"pong\":true.*"), ping.out());
 
             // arguments: KEY=VALUE is a string, KEY:=JSON any JSON value
             sim.drive(22, true);
-            FleetToolsTest.Run read = run(broker, "fleet", "exec", "--board", "pi-01", "--json", "gpio.read", "pin=22");
+            SpindleRun read = run(broker, "fleet", "exec", "--board", "pi-01", "--json", "gpio.read", "pin=22");
             assertEquals(ExitCodes.OK, read.code(), read.out() + read.err());
             JsonNode r = Json.MAPPER.readTree(read.out());
             assertEquals(1, r.path("reply").size() + r.path("results").size());
             assertEquals(1, r.path("results").get(0).path("reply").path("value").asInt(), read.out());
-            FleetToolsTest.Run write = run(broker, "fleet", "exec", "--board", "pi-01", "gpio.write", "pin=17", "value:=1");
+            SpindleRun write = run(broker, "fleet", "exec", "--board", "pi-01", "gpio.write", "pin=17", "value:=1");
             assertEquals(ExitCodes.OK, write.code(), write.out() + write.err());
             assertTrue(sim.level(17), "the write reached the simulated board");
 
             // a board error and a board that never answers: both reported, exit 4
-            FleetToolsTest.Run mixed = run(broker, "fleet", "exec", "--board", "pi-01", "--board", "pi-02", "--board",
+            SpindleRun mixed = run(broker, "fleet", "exec", "--board", "pi-01", "--board", "pi-02", "--board",
                     "ghost", "--json", "--timeout", "2000", "gpio.read", "pin=22");
             assertEquals(ExitCodes.BOARD_ERROR, mixed.code(), mixed.out() + mixed.err());
             JsonNode m = Json.MAPPER.readTree(mixed.out());
@@ -107,21 +107,21 @@ class FleetCommandsTest {
             assertEquals("unavailable", m.path("results").get(1).path("error").path("code").asText(), mixed.out());
             assertEquals("timeout", m.path("results").get(2).path("error").path("code").asText(), mixed.out());
 
-            FleetToolsTest.Run bad = run(broker, "fleet", "exec", "gpio.write", "value:=one");
+            SpindleRun bad = run(broker, "fleet", "exec", "gpio.write", "value:=one");
             assertEquals(ExitCodes.USAGE, bad.code());
             assertTrue(bad.err().contains("is not JSON"), bad.err());
 
             // a board goes offline: status fails for it and says why; exec skips it
             a2.close();
-            FleetToolsTest.Run down = run(broker, "fleet", "status");
+            SpindleRun down = run(broker, "fleet", "status");
             assertEquals(ExitCodes.BOARD_ERROR, down.code(), down.out());
             assertTrue(down.out().startsWith("BOARD") && down.out().contains("2 boards: 1 ok, 1 failing"), down.out());
             assertTrue(down.out().matches("(?s).*pi-02\\s+offline .*offline \\(stopped\\) since \\d+s ago.*"), down.out());
             assertEquals(ExitCodes.OK, run(broker, "fleet", "status", "--board", "pi-01").code(), "only pi-01 targeted");
-            FleetToolsTest.Run unknown = run(broker, "fleet", "status", "--board", "pi-01", "--board", "pi-09");
+            SpindleRun unknown = run(broker, "fleet", "status", "--board", "pi-01", "--board", "pi-09");
             assertEquals(ExitCodes.BOARD_ERROR, unknown.code());
             assertTrue(unknown.out().contains("never seen"), unknown.out());
-            FleetToolsTest.Run skip = run(broker, "fleet", "exec", "info");
+            SpindleRun skip = run(broker, "fleet", "exec", "info");
             assertEquals(ExitCodes.OK, skip.code(), skip.out() + skip.err());
             assertTrue(skip.out().contains("skipped pi-02: offline"), skip.out());
         } finally {
@@ -135,12 +135,12 @@ class FleetCommandsTest {
     @Test
     void anEmptyFleetOrAMissingBrokerIsAFailure() throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.start()) {
-            FleetToolsTest.Run empty = run(broker, "fleet", "status", "--wait", "300");
+            SpindleRun empty = run(broker, "fleet", "status", "--wait", "300");
             assertEquals(ExitCodes.BOARD_ERROR, empty.code());
             assertTrue(empty.err().contains("no boards in fleet 'field'"), empty.err());
         }
         int port = EmbeddedBroker.freePort("127.0.0.1");
-        FleetToolsTest.Run down = FleetToolsTest.run("fleet", "exec", "ping", "--broker", "tcp://127.0.0.1:" + port,
+        SpindleRun down = SpindleRun.of("fleet", "exec", "ping", "--broker", "tcp://127.0.0.1:" + port,
                 "--timeout", "300");
         assertEquals(ExitCodes.BROKER_UNREACHABLE, down.code());
     }

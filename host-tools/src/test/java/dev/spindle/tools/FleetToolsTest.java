@@ -88,23 +88,10 @@ class FleetToolsTest {
         broker.close();
     }
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        CommandLine cl = SpindleCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void boardsShowsOnlineStaleOffline() throws Exception {
         telemetry("b1", 5, System.currentTimeMillis(), 60.0);
-        Run r = run("boards", "--broker", broker.url(), "--fleet", "t", "--wait", "500", "--json");
+        SpindleRun r = SpindleRun.of("boards", "--broker", broker.url(), "--fleet", "t", "--wait", "500", "--json");
         assertEquals(ExitCodes.OK, r.code(), r.err());
         JsonNode a = Json.MAPPER.readTree(r.out());
         assertEquals(3, a.size(), r.out());
@@ -112,7 +99,7 @@ class FleetToolsTest {
         assertEquals("stale", a.get(1).path("status").asText(), r.out());
         assertEquals("offline", a.get(2).path("status").asText(), r.out());
         assertEquals("app-2", a.get(0).path("firmware_version").asText());
-        Run table = run("boards", "--broker", broker.url(), "--fleet", "t", "--wait", "500");
+        SpindleRun table = SpindleRun.of("boards", "--broker", broker.url(), "--fleet", "t", "--wait", "500");
         assertTrue(table.out().startsWith("BOARD"), table.out());
         assertTrue(table.out().contains("b2     stale"), table.out());
         assertTrue(table.out().matches("(?s).*b2     stale    \\d+s ago.*"), table.out());
@@ -120,28 +107,28 @@ class FleetToolsTest {
 
     @Test
     void pingThreadsLogs() {
-        Run p = run("ping", "b1", "-c", "3", "--broker", broker.url(), "--fleet", "t");
+        SpindleRun p = SpindleRun.of("ping", "b1", "-c", "3", "--broker", broker.url(), "--fleet", "t");
         assertEquals(ExitCodes.OK, p.code(), p.err());
         assertTrue(p.out().contains("3 pings: min"), p.out());
-        Run t = run("threads", "b1", "--broker", broker.url(), "--fleet", "t");
+        SpindleRun t = SpindleRun.of("threads", "b1", "--broker", broker.url(), "--fleet", "t");
         assertEquals(ExitCodes.OK, t.code(), t.err());
         assertTrue(t.out().contains("blinker") && t.out().contains("5->6") && t.out().contains("Lock#1"), t.out());
         assertTrue(t.out().contains("DEADLOCK: a waits for Lock#1"), t.out());
-        Run l = run("logs", "b1", "--broker", broker.url(), "--fleet", "t");
+        SpindleRun l = SpindleRun.of("logs", "b1", "--broker", broker.url(), "--fleet", "t");
         assertEquals(ExitCodes.OK, l.code(), l.err());
         assertTrue(l.out().contains("out     hello from b1"), l.out());
     }
 
     @Test
     void failuresHaveExitCodesAndSayWhatToDo() throws Exception {
-        Run silent = run("ping", "nobody", "--broker", broker.url(), "--fleet", "other", "--timeout", "2000");
+        SpindleRun silent = SpindleRun.of("ping", "nobody", "--broker", broker.url(), "--fleet", "other", "--timeout", "2000");
         assertEquals(ExitCodes.BOARD_ERROR, silent.code());
         assertTrue(silent.err().contains("is the board online"), silent.err());
         int port = EmbeddedBroker.freePort("127.0.0.1");
-        Run down = run("boards", "--broker", "tcp://127.0.0.1:" + port, "--timeout", "300");
+        SpindleRun down = SpindleRun.of("boards", "--broker", "tcp://127.0.0.1:" + port, "--timeout", "300");
         assertEquals(ExitCodes.BROKER_UNREACHABLE, down.code());
         assertTrue(down.err().contains("is it running (spindle broker)?"), down.err());
-        Run bad = run("boards", "--broker", "http://x");
+        SpindleRun bad = SpindleRun.of("boards", "--broker", "http://x");
         assertEquals(ExitCodes.USAGE, bad.code());
     }
 
@@ -189,6 +176,17 @@ class FleetToolsTest {
         assertEquals("secret", new String(r.password()));
         o.broker = "tcp://flag:2";
         assertEquals("tcp://flag:2", o.resolve().broker());
+    }
+
+    @Test
+    void acknowledgementsAreAwaitedAsLongAsTimeoutSaysAtLeastTenSeconds() throws Exception {
+        BrokerOptions o = new BrokerOptions();
+        o.env = Map.of();
+        o.broker = "tcp://127.0.0.1:1";
+        o.timeoutMs = 5000; // the default
+        assertEquals(10_000, o.linkConfig(o.resolve(), "t", false).operationTimeoutMs());
+        o.timeoutMs = 30_000; // a loaded broker: its SUBACK comes after the fleet's retained messages
+        assertEquals(30_000, o.linkConfig(o.resolve(), "t", false).operationTimeoutMs());
     }
 
     /** Runs a following command in a thread until {@code until} shows in its output, then stops it. */

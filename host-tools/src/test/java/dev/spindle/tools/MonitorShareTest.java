@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.spindle.agent.Mosquitto;
 import dev.spindle.protocol.EventMessage;
 import dev.spindle.protocol.Json;
 import dev.spindle.protocol.StateMessage;
@@ -12,6 +11,7 @@ import dev.spindle.protocol.Topics;
 import dev.spindle.protocol.broker.EmbeddedBroker;
 import dev.spindle.protocol.mqtt.Link;
 import dev.spindle.protocol.mqtt.LinkConfig;
+import dev.spindle.protocol.testing.MosquittoBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -69,7 +69,7 @@ class MonitorShareTest {
 
     @Test
     void twoMonitorsOfOneGroupSplitTheEventsWithNoneLostAndNoneTwice(@TempDir Path dir) throws Exception {
-        try (Mosquitto mosquitto = new Mosquitto(dir.resolve("mosquitto"), EmbeddedBroker.freePort("127.0.0.1"))) {
+        try (MosquittoBroker mosquitto = new MosquittoBroker(dir.resolve("mosquitto"))) {
             mosquitto.start();
             Link boards = new Link(LinkConfig.builder(mosquitto.url(), "share-test-boards").build());
             boards.start();
@@ -127,7 +127,7 @@ class MonitorShareTest {
      */
     @Test
     void theShareCheckDoesNotWaitBehindTheFleet(@TempDir Path dir) throws Exception {
-        try (Mosquitto mosquitto = new Mosquitto(dir.resolve("mosquitto"), EmbeddedBroker.freePort("127.0.0.1"))) {
+        try (MosquittoBroker mosquitto = new MosquittoBroker(dir.resolve("mosquitto"))) {
             mosquitto.start();
             Link boards = new Link(LinkConfig.builder(mosquitto.url(), "probe-test-boards").build());
             boards.start();
@@ -189,7 +189,7 @@ class MonitorShareTest {
 
     @Test
     void countStopsTheMonitorAfterNMessages(@TempDir Path dir) throws Exception {
-        try (Mosquitto mosquitto = new Mosquitto(dir.resolve("mosquitto"), EmbeddedBroker.freePort("127.0.0.1"))) {
+        try (MosquittoBroker mosquitto = new MosquittoBroker(dir.resolve("mosquitto"))) {
             mosquitto.start();
             Link boards = new Link(LinkConfig.builder(mosquitto.url(), "count-test-boards").build());
             boards.start();

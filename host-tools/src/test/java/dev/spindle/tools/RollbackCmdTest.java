@@ -11,34 +11,18 @@ import dev.spindle.agent.SlotBundles;
 import dev.spindle.agent.deploy.DeployController;
 import dev.spindle.protocol.Json;
 import dev.spindle.protocol.broker.EmbeddedBroker;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code spindle rollback} against a real agent (in this JVM, embedded broker) with two real deployed bundles. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS) // hang guard only
 class RollbackCmdTest {
     @TempDir
     Path dir;
-
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        CommandLine cl = SpindleCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     private static Agent agent(String url, Path data, String board, Path trust) throws Exception {
         Properties p = new Properties();
@@ -83,12 +67,12 @@ class RollbackCmdTest {
             assertTrue(d.awaitIdle(60_000));
             assertEquals("b", d.activeSlot(), d.status().toString());
 
-            Run r = run("rollback", "b1", "--broker", broker.url(), "--fleet", "rb");
+            SpindleRun r = SpindleRun.of("rollback", "b1", "--broker", broker.url(), "--fleet", "rb");
             assertEquals(ExitCodes.OK, r.code(), r.err());
             assertEquals("board b1: rolled back from slot b to slot a, now running rb-app 1.0.0", r.out().trim());
             assertEquals("a", d.activeSlot());
 
-            Run j = run("rollback", "b1", "--broker", broker.url(), "--fleet", "rb", "--json");
+            SpindleRun j = SpindleRun.of("rollback", "b1", "--broker", broker.url(), "--fleet", "rb", "--json");
             assertEquals(ExitCodes.OK, j.code(), j.err());
             JsonNode o = Json.MAPPER.readTree(j.out());
             assertTrue(o.path("ok").asBoolean(), j.out());
@@ -97,11 +81,11 @@ class RollbackCmdTest {
             assertEquals("2.0.0", o.path("firmware_version").asText());
             assertEquals("b", d.activeSlot());
 
-            Run none = run("rollback", "b2", "--broker", broker.url(), "--fleet", "rb");
+            SpindleRun none = SpindleRun.of("rollback", "b2", "--broker", broker.url(), "--fleet", "rb");
             assertEquals(ExitCodes.BOARD_ERROR, none.code(), none.out());
             assertTrue(none.err().contains("did not roll back: no_previous: this board has no previous firmware"),
                     none.err());
-            Run noneJson = run("rollback", "b2", "--broker", broker.url(), "--fleet", "rb", "--json");
+            SpindleRun noneJson = SpindleRun.of("rollback", "b2", "--broker", broker.url(), "--fleet", "rb", "--json");
             assertEquals(ExitCodes.BOARD_ERROR, noneJson.code());
             assertEquals("unavailable", Json.MAPPER.readTree(noneJson.out()).path("code").asText(), noneJson.out());
         }
@@ -109,10 +93,10 @@ class RollbackCmdTest {
 
     @Test
     void helpNamesTheExitCodesAndBadBoardIsUsage() {
-        Run h = run("rollback", "--help");
+        SpindleRun h = SpindleRun.of("rollback", "--help");
         assertEquals(0, h.code());
         assertTrue(h.out().contains("Exit codes:") && h.out().contains("4   the board refused"), h.out());
-        Run bad = run("rollback", "no/such", "--broker", "tcp://127.0.0.1:1");
+        SpindleRun bad = SpindleRun.of("rollback", "no/such", "--broker", "tcp://127.0.0.1:1");
         assertEquals(ExitCodes.USAGE, bad.code(), bad.err());
     }
 }

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.spindle.agent.Mosquitto;
 import dev.spindle.agent.SlotBundles;
 import dev.spindle.agent.SlotTestApp;
 import dev.spindle.bundle.BundleBuilder;
 import dev.spindle.bundle.SemVer;
 import dev.spindle.protocol.Json;
+import dev.spindle.protocol.testing.MosquittoBroker;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -67,7 +67,7 @@ class SimCmdDeployTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        try (Mosquitto broker = new Mosquitto(dir.resolve("mosquitto"), port)) {
+        try (MosquittoBroker broker = new MosquittoBroker(dir.resolve("mosquitto"), port)) {
             broker.start();
             SlotBundles trusted = new SlotBundles(dir.resolve("trusted"));
             SlotBundles other = new SlotBundles(dir.resolve("other"));

@@ -3,32 +3,26 @@ package dev.spindle.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class SpindleCommandTest {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private SpindleRun last; // the latest run's exit code and output
 
     private int run(String... args) {
-        CommandLine cl = SpindleCommand.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        return cl.execute(args);
+        last = SpindleRun.of(args);
+        return last.code();
     }
 
     @Test
     void bareCommandPrintsUsageWithExitCodes() {
         assertEquals(ExitCodes.OK, run());
-        assertTrue(out.toString().contains("Usage: spindle"), out.toString());
-        assertTrue(out.toString().contains("Exit codes:"), out.toString());
+        assertTrue(last.out().contains("Usage: spindle"), last.out());
+        assertTrue(last.out().contains("Exit codes:"), last.out());
     }
 
     @Test
     void unknownSubcommandIsAUsageError() {
         assertEquals(ExitCodes.USAGE, run("no-such-command"));
-        assertTrue(err.toString().contains("no-such-command"), err.toString());
+        assertTrue(last.err().contains("no-such-command"), last.err());
     }
 }

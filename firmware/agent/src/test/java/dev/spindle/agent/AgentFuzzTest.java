@@ -9,10 +9,10 @@ import dev.spindle.protocol.Json;
 import dev.spindle.protocol.Reply;
 import dev.spindle.protocol.Topics;
 import dev.spindle.protocol.Wire;
-import dev.spindle.protocol.broker.EmbeddedBroker;
 import dev.spindle.protocol.mqtt.Link;
 import dev.spindle.protocol.mqtt.LinkConfig;
 import dev.spindle.protocol.mqtt.LinkException;
+import dev.spindle.protocol.testing.MosquittoBroker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +65,7 @@ class AgentFuzzTest {
         for (FuzzRequests.Template t : cases) {
             kinds.computeIfAbsent(t.kind(), k -> new AtomicInteger()).incrementAndGet();
         }
-        Mosquitto broker = new Mosquitto(dir.resolve("mosquitto"), EmbeddedBroker.freePort("127.0.0.1"));
+        MosquittoBroker broker = new MosquittoBroker(dir.resolve("mosquitto"));
         broker.start();
         try (broker; Agent agent = new Agent(AgentTest.config(broker.url(), data, "fz", null), BoardIo.NONE)) {
             agent.start();

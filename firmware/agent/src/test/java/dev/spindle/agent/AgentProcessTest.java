@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spindle.protocol.ErrorCode;
 import dev.spindle.protocol.Reply;
-import dev.spindle.protocol.broker.EmbeddedBroker;
 import dev.spindle.protocol.fleet.FleetView;
 import dev.spindle.protocol.mqtt.Link;
 import dev.spindle.protocol.mqtt.LinkConfig;
+import dev.spindle.protocol.testing.MosquittoBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ class AgentProcessTest {
     Path dir;
 
     private final List<Process> agents = new ArrayList<>();
-    private Mosquitto mosquitto;
+    private MosquittoBroker mosquitto;
 
     @AfterEach
     void cleanUp() throws InterruptedException {
@@ -50,8 +50,8 @@ class AgentProcessTest {
         }
     }
 
-    private Mosquitto mosquitto() throws Exception {
-        mosquitto = new Mosquitto(dir.resolve("mosquitto"), EmbeddedBroker.freePort("127.0.0.1"));
+    private MosquittoBroker mosquitto() throws Exception {
+        mosquitto = new MosquittoBroker(dir.resolve("mosquitto")).persistent(); // restarted in noEventLostWhenMosquittoRestarts
         mosquitto.start();
         return mosquitto;
     }
@@ -78,7 +78,7 @@ class AgentProcessTest {
 
     @Test
     void killedProcessFiresTheWillCleanStopSaysStopped() throws Exception {
-        Mosquitto m = mosquitto();
+        MosquittoBroker m = mosquitto();
         try (FleetProbe probe = new FleetProbe(m.url(), "it")) {
             Process a = agent("killed", m.url(), 1, TestApps.Blinker.class.getName(), null);
             long s = probe.await("state", x -> x.path("board").asText().equals("killed") && x.path("online").asBoolean())
@@ -109,7 +109,7 @@ class AgentProcessTest {
 
     @Test
     void commandsRoundTripThroughMosquittoOncePerId() throws Exception {
-        Mosquitto m = mosquitto();
+        MosquittoBroker m = mosquitto();
         try (FleetProbe probe = new FleetProbe(m.url(), "it")) {
             agent("cmd", m.url(), 1, TestApps.Blinker.class.getName(), null);
             probe.await("state", x -> x.path("online").asBoolean());
@@ -177,7 +177,7 @@ class AgentProcessTest {
 
     @Test
     void noEventLostWhenMosquittoRestarts() throws Exception {
-        Mosquitto m = mosquitto();
+        MosquittoBroker m = mosquitto();
         try (FleetProbe probe = new FleetProbe(m.url(), "it", "it-persistent-probe", false)) {
             Process a = agent("restart", m.url(), 1, TestApps.Crashy.class.getName(), "150");
             probe.await("events", e -> e.path("message").asText().contains("crash-3"));
@@ -221,7 +221,7 @@ class AgentProcessTest {
 
     @Test
     void aHungAgentTurnsStaleWithoutAWill() throws Exception {
-        Mosquitto m = mosquitto();
+        MosquittoBroker m = mosquitto();
         try (FleetProbe probe = new FleetProbe(m.url(), "it")) {
             Process a = agent("hung", m.url(), 0.5, null, null);
             FleetProbe.until("online", () -> status(probe, "hung") == FleetView.Status.ONLINE);

@@ -111,7 +111,12 @@ class AgentTest {
             int starts = TestApps.Blinker.starts;
             Reply restart = probe.rpc.call("b1", "app.restart", null, 30_000);
             assertTrue(restart.ok(), restart.body().toString());
-            assertEquals(starts + 1, TestApps.Blinker.starts);
+            // the reply comes once the app's main thread was started; its main runs on that thread
+            long deadline = System.currentTimeMillis() + 30_000; // hang guard
+            while (TestApps.Blinker.starts < starts + 1 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(starts + 1, TestApps.Blinker.starts, "the app's main ran once more");
             probe.await("events", e -> e.path("type").asText().equals("app_stopped")
                     && e.path("data").path("reason").asText().equals("restart"));
             probe.await("telemetry", x -> x.path("health").asText().equals("ok"));

@@ -30,7 +30,7 @@ final class FleetProbe implements AutoCloseable {
     FleetProbe(String url, String fleet, String clientId, boolean clean) throws Exception {
         link = new Link(LinkConfig.builder(url, clientId).backoff(50, 500).cleanSession(clean).build());
         link.subscribe("spindle/v1/" + fleet + "/+/+", 1, m -> {
-            view.accept(m.topic(), m.payload(), System.currentTimeMillis());
+            view.accept(m, System.currentTimeMillis());
             Topics.Parsed p = Topics.parse(m.topic()).orElseThrow();
             JsonNode body;
             try {

@@ -16,14 +16,17 @@ class FleetViewTelemetryTimesTest {
         long now = 1_800_000_000_000L;
         v.accept(Topics.state("f", "b1"), Json.bytes(new StateMessage(1, now - 60_000, "f", "b1", true, null, 5, "sim",
                 "0.1.0", "app", null, now - 60_000, 30.0)), now);
-        // period 1 s from the telemetry (not the state's 30 s): 10 s without it is stale
-        assertTrue(v.acceptTelemetry("f", "b1", 5, now - 10_000, 1.0, now));
+        // period 1 s from the telemetry (not the state's 30 s): a retained one written 10 s ago is stale
+        assertTrue(v.acceptTelemetry("f", "b1", 5, now - 10_000, 1.0, true, now));
         assertEquals(FleetView.Status.STALE, v.board("f", "b1", now).status());
-        assertTrue(v.acceptTelemetry("f", "b1", 5, now, 1.0, now));
+        assertTrue(v.acceptTelemetry("f", "b1", 5, now, 1.0, false, now));
         assertEquals(FleetView.Status.ONLINE, v.board("f", "b1", now).status());
         assertEquals(now, v.board("f", "b1", now).lastSeenMs());
         assertNull(v.board("f", "b1", now).telemetry(), "only the times were read");
-        assertFalse(v.acceptTelemetry("f", "b1", 4, now + 5_000, 1.0, now + 5_000), "older session");
+        assertFalse(v.acceptTelemetry("f", "b1", 4, now + 5_000, 1.0, false, now + 5_000), "older session");
         assertEquals(now, v.board("f", "b1", now).lastSeenMs());
+        // newer than the last one and 4 s late on a loaded host: heard when it arrived
+        assertTrue(v.acceptTelemetry("f", "b1", 5, now + 6_000, 1.0, false, now + 10_000));
+        assertEquals(now + 10_000, v.board("f", "b1", now + 10_000).lastSeenMs());
     }
 }

@@ -2,9 +2,11 @@ package dev.spindle.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spindle.protocol.fleet.FleetView;
 import dev.spindle.protocol.fleet.FleetView.Status;
+import dev.spindle.protocol.mqtt.Inbound;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -47,5 +49,32 @@ class FleetViewTest {
         v.accept(Topics.telemetry("f", "b"), telemetry(1, 9000), 9000);
         assertEquals(Status.ONLINE, v.board("f", "b", 9000).status());
         assertEquals(2000 + 7000, v.board("f", "b", 9000).lastSeenMs());
+    }
+
+    /**
+     * A telemetry newer than one already taken was sent after the consumer subscribed: the board
+     * was up when it arrived, however late it was written (a loaded host, a slow pipeline). The
+     * first one of a board (possibly retained: Moquette does not flag those) and any flagged
+     * retained one count from their own ts. Before, a live board whose telemetry took 3 periods
+     * on the way was shown stale (bench-fleet's deploy refused 100 live boards so).
+     */
+    @Test
+    void newerTelemetryCountsWhenItArrivesRetainedOrFirstFromItsTs() {
+        FleetView v = new FleetView();
+        String tt = Topics.telemetry("f", "b");
+        v.accept(Topics.state("f", "b"), state(true, 1, 1000), false, 1000);
+        v.accept(new Inbound(tt, telemetry(1, 2000), 1, false, false), 20_000); // first, 18 s old, no flag
+        assertEquals(Status.STALE, v.board("f", "b", 20_000).status());
+        assertEquals(2000, v.board("f", "b", 20_000).lastSeenMs());
+        v.accept(new Inbound(tt, telemetry(1, 16_000), 1, false, false), 21_000); // newer, 5 s late
+        assertEquals(Status.ONLINE, v.board("f", "b", 21_000).status());
+        assertEquals(21_000, v.board("f", "b", 21_000).lastSeenMs());
+        assertEquals(Status.STALE, v.board("f", "b", 24_100).status(), "3 periods after the last arrival");
+        v.accept(new Inbound(tt, telemetry(1, 17_000), 1, true, false), 30_000); // flagged retained
+        assertEquals(21_000, v.board("f", "b", 30_000).lastSeenMs(), "a retained one counts from its ts");
+        v.accept(tt, telemetry(1, 17_000), false, 31_000); // the same ts again (a redelivery)
+        assertEquals(21_000, v.board("f", "b", 31_000).lastSeenMs(), "not newer: from its ts");
+        assertTrue(v.acceptTelemetry("f", "b", 1, 18_000, 1.0, false, 32_000));
+        assertEquals(32_000, v.board("f", "b", 32_000).lastSeenMs(), "the monitor's fast path alike");
     }
 }

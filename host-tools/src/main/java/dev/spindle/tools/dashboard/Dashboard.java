@@ -113,7 +113,7 @@ public final class Dashboard implements AutoCloseable {
             link.subscribe(Topics.fleetFilter(config.fleet(), kind),
                     Topics.LOG.equals(kind) ? Wire.QOS_LOG : Wire.QOS_RELIABLE,
                     m -> {
-                        String b = model.accept(m.topic(), m.payload(), System.currentTimeMillis());
+                        String b = model.accept(m.topic(), m.payload(), m.retained(), System.currentTimeMillis());
                         if (b != null && Topics.EVENTS.equals(kind) && endsDeploy(m.payload())) {
                             refreshDeployStatus(b);
                         }

@@ -67,8 +67,11 @@ final class FleetModel {
         return fleet;
     }
 
-    /** Takes any message of the fleet's topics. @return the board it changed, or null */
-    synchronized String accept(String topic, byte[] payload, long nowMs) {
+    /**
+     * Takes any message of the fleet's topics ({@code retained}: delivered because the dashboard
+     * subscribed, not live; see {@link FleetView}). @return the board it changed, or null
+     */
+    synchronized String accept(String topic, byte[] payload, boolean retained, long nowMs) {
         Topics.Parsed p = Topics.parse(topic).orElse(null);
         if (p == null || !fleet.equals(p.fleet())) {
             return null;
@@ -77,9 +80,9 @@ final class FleetModel {
         boolean changed;
         try {
             switch (p.kind()) {
-                case Topics.STATE -> changed = view.accept(topic, payload, nowMs);
+                case Topics.STATE -> changed = view.accept(topic, payload, retained, nowMs);
                 case Topics.TELEMETRY -> {
-                    changed = view.accept(topic, payload, nowMs);
+                    changed = view.accept(topic, payload, retained, nowMs);
                     if (changed) {
                         TelemetryMessage t = Json.read(payload, TelemetryMessage.class);
                         ArrayDeque<Sample> h = extra(b).history;

@@ -237,14 +237,17 @@ public final class DeployCmd implements Callable<Integer> {
                 String telemetryFilter = Topics.fleetFilter(r.fleet(), Topics.TELEMETRY);
                 link = broker.connect(r, "deploy", l -> {
                     l.subscribe(stateFilter, Wire.QOS_RELIABLE,
-                            m -> view.accept(m.topic(), m.payload(), System.currentTimeMillis()));
+                            m -> view.accept(m, System.currentTimeMillis()));
                     l.subscribe(telemetryFilter, Wire.QOS_RELIABLE,
-                            m -> view.accept(m.topic(), m.payload(), System.currentTimeMillis()));
+                            m -> view.accept(m, System.currentTimeMillis()));
                 });
                 Thread.sleep(discoverMs);
+                // judged as of now: an UNSUBACK may take seconds on a loaded broker, and nothing is
+                // heard after it (every board would look stale by the time it came)
+                long discovered = System.currentTimeMillis();
                 link.unsubscribe(stateFilter);
                 link.unsubscribe(telemetryFilter);
-                rec = newRollout(r.fleet(), checked, view, w, timeouts, audit);
+                rec = newRollout(r.fleet(), checked, view, discovered, w, timeouts, audit);
             }
             return execute(rec, link, store, audit, poll);
         } finally {
@@ -270,9 +273,8 @@ public final class DeployCmd implements Callable<Integer> {
         }
     }
 
-    private RolloutRecord newRollout(String fleet, BundleCheck.Checked checked, FleetView view, Waves w,
+    private RolloutRecord newRollout(String fleet, BundleCheck.Checked checked, FleetView view, long now, Waves w,
             StepTimeouts timeouts, AuditLog audit) throws ToolException {
-        long now = System.currentTimeMillis();
         Targets.Result t = boards.isEmpty() ? Targets.fleet(view, fleet, checked.manifest(), now)
                 : Targets.named(view, fleet, boards, checked.manifest(), now);
         if (!t.problems().isEmpty()) {

@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {"active":"a", "previous":"b", "firmware_name":"blink", "firmware_version":"1.2.0", "busy":false,
  *  "slots":   {"a":{"status":"good","bundle":"blink","version":"1.2.0","sha256":"…",…}, "b":{…}},
  *  "pending": {"op":"health_check","id":"d-3","slot":"b","sha256":"…",…}   (null when idle)
- *  "failed":  [{"sha256":"…","bundle":"blink","version":"1.3.0","reason":"app_crashed","detail":"…"}], …}
+ *  "failed":  [{"sha256":"…","bundle":"blink","version":"1.3.0","reason":"app_crashed","detail":"…"}],
+ *  "history": [{"ts":…,"id":"d-3","outcome":"rolled_back","sha256":"…","reason":"app_crashed",…}], …}
  * </pre>
  * Missing fields read as unknown.
  *
@@ -19,9 +20,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param pendingPhase  its step ({@code pending.op}: installing, switching, health_check, rolling_back), or null
  * @param failedReason  {@code reason: detail} recorded for {@code sha256} among the board's failed
  *                      bundles, null when it is not there
+ * @param rolledBack    the board's newest {@code history} entry about {@code sha256} says
+ *                      {@code rolled_back}: it was switched to and failed its health check
  */
 public record DeployStatus(String activeSha256, String activeVersion, String pendingSha256, String pendingPhase,
-        String failedReason) {
+        String failedReason, boolean rolledBack) {
 
     /** @param body the reply body; {@code sha256} is the rollout's bundle */
     public static DeployStatus parse(JsonNode body, String sha256) {
@@ -36,8 +39,14 @@ public record DeployStatus(String activeSha256, String activeVersion, String pen
                 failed = reason == null ? "failed earlier on this board" : detail == null ? reason : reason + ": " + detail;
             }
         }
+        String outcome = null; // of the newest history entry about the bundle (the history is oldest first)
+        for (JsonNode h : body.path("history")) {
+            if (sha256.equalsIgnoreCase(h.path("sha256").asText(""))) {
+                outcome = text(h, "outcome");
+            }
+        }
         return new DeployStatus(slot == null ? null : text(slot, "sha256"), text(body, "firmware_version"),
-                text(pending, "sha256"), text(pending, "op"), failed);
+                text(pending, "sha256"), text(pending, "op"), failed, "rolled_back".equals(outcome));
     }
 
     private static String text(JsonNode n, String field) {

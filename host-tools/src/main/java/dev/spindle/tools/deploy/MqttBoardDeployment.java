@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  *   rollback(reason)       -> rolled_back(reason)
  * while no event comes, ask deploy.status every poll interval: events can be lost while the host
  * tool was away or the broker restarted; the status says the same (runs the bundle -> done;
- * bundle among the failed -> failed; pending phase -> step).
+ * bundle among the failed -> rolled_back when its history says so, else failed; pending phase -> step).
  * </pre>
  * Events are matched by board and by {@code data.sha256} when the event carries one (an event
  * about another bundle is ignored). The engine enforces the step timeouts and interrupts this
@@ -157,8 +157,9 @@ public final class MqttBoardDeployment implements BoardDeployment {
             if (st.runs(sha)) {
                 return Outcome.done(st.activeVersion() != null ? st.activeVersion() : task.bundle().version());
             }
-            if (!force && st.failedReason() != null && !st.busyWith(sha)) {
-                return Outcome.failed(st.failedReason());
+            if (!force && st.failedReason() != null && !st.busyWith(sha)) { // its events were lost or are late
+                return st.rolledBack() ? Outcome.rolledBack(st.failedReason(), st.activeVersion())
+                        : Outcome.failed(st.failedReason());
             }
             if (st.busyWith(sha)) {
                 BoardState step = DeployEvents.step(st.pendingPhase());

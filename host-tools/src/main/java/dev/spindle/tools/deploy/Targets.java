@@ -7,6 +7,7 @@ import dev.spindle.protocol.fleet.FleetView;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -35,7 +36,7 @@ final class Targets {
             if (!b.fleet().equals(fleet)) {
                 continue;
             }
-            String why = b.status() != FleetView.Status.ONLINE ? "it is " + b.status().wireName() : incompatible(b, m);
+            String why = b.status() != FleetView.Status.ONLINE ? notOnline(b, nowMs) : incompatible(b, m);
             if (why == null) {
                 boards.add(b.board());
             } else {
@@ -52,14 +53,22 @@ final class Targets {
         for (String name : boards) {
             FleetView.Board b = view.board(fleet, name, nowMs);
             String why = b == null ? "no such board in fleet " + fleet + " (spindle boards lists them)"
-                    : b.status() != FleetView.Status.ONLINE ? "it is " + b.status().wireName()
-                            + " (bring it online or leave it out)"
+                    : b.status() != FleetView.Status.ONLINE ? notOnline(b, nowMs) + " (bring it online or leave it out)"
                     : incompatible(b, m);
             if (why != null) {
                 problems.add(name + ": " + why);
             }
         }
         return new Result(List.copyOf(boards), List.of(), problems);
+    }
+
+    /** @return "it is offline", or "it is stale: nothing heard for 12.3 s" */
+    static String notOnline(FleetView.Board b, long nowMs) {
+        if (b.status() == FleetView.Status.STALE) {
+            return b.lastSeenMs() == 0 ? "it is stale: never heard"
+                    : String.format(Locale.ROOT, "it is stale: nothing heard for %.1f s", (nowMs - b.lastSeenMs()) / 1000.0);
+        }
+        return "it is " + b.status().wireName();
     }
 
     /** @return why the board cannot take the bundle, or null */

@@ -8,17 +8,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spindle.agent.Agent;
 import dev.spindle.agent.AgentConfig;
 import dev.spindle.agent.BoardIo;
-import dev.spindle.agent.Mosquitto;
 import dev.spindle.agent.SlotBundles;
 import dev.spindle.agent.SlotTestApp;
 import dev.spindle.bundle.BundleBuilder;
 import dev.spindle.bundle.SemVer;
-import dev.spindle.protocol.Json;
+import dev.spindle.protocol.testing.MosquittoBroker;
 import dev.spindle.tools.ExitCodes;
 import dev.spindle.tools.SpindleCommand;
+import dev.spindle.tools.SpindleRun;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +35,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code spindle deploy} end to end: real agents (in this JVM) on a real Mosquitto, real signed
@@ -51,23 +48,8 @@ class DeployWithAgentsTest {
     @TempDir
     Path dir;
 
-    private Mosquitto mosquitto;
+    private MosquittoBroker mosquitto;
     private final List<Agent> agents = new ArrayList<>();
-
-    record Run(int code, String out, String err) {
-        JsonNode json() throws Exception {
-            return Json.MAPPER.readTree(out);
-        }
-
-        JsonNode board(String id) throws Exception {
-            for (JsonNode b : json().path("boards")) {
-                if (b.path("board").asText().equals(id)) {
-                    return b;
-                }
-            }
-            throw new AssertionError("board " + id + " not in the summary: " + out + err);
-        }
-    }
 
     @BeforeEach
     void broker() throws Exception {
@@ -75,7 +57,7 @@ class DeployWithAgentsTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        mosquitto = new Mosquitto(dir.resolve("mosquitto"), port);
+        mosquitto = new MosquittoBroker(dir.resolve("mosquitto"), port).persistent(); // restarted mid-transfer
         mosquitto.start();
     }
 
@@ -117,17 +99,7 @@ class DeployWithAgentsTest {
         }
     }
 
-    private Run spindle(String... args) {
-        CommandLine cl = SpindleCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private Run deploy(Path bundle, Path trust, String... boards) {
+    private SpindleRun deploy(Path bundle, Path trust, String... boards) {
         List<String> a = new ArrayList<>(List.of("deploy", bundle.toString(), "--broker", mosquitto.url(), "--fleet",
                 FLEET, "--state-dir", dir.resolve("state").toString(), "--trust", trust.toString(), "--discover",
                 "700", "--status-poll", "300ms", "--json"));
@@ -139,7 +111,7 @@ class DeployWithAgentsTest {
                 a.add(b);
             }
         }
-        return spindle(a.toArray(new String[0]));
+        return SpindleRun.of(a.toArray(new String[0]));
     }
 
     @Test
@@ -150,7 +122,7 @@ class DeployWithAgentsTest {
         Agent b1 = agent("b1", bundles.trust());
         Agent b2 = agent("b2", bundles.trust());
 
-        Run r = deploy(v1, bundles.trust(), "b1", "b2");
+        SpindleRun r = deploy(v1, bundles.trust(), "b1", "b2");
         assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
         assertTrue(r.json().path("ok").asBoolean(), r.out());
         for (String b : List.of("b1", "b2")) {
@@ -176,21 +148,21 @@ class DeployWithAgentsTest {
         agents.remove(b2);
         b2.close();
 
-        Run again = deploy(v1, bundles.trust(), "b1");
+        SpindleRun again = deploy(v1, bundles.trust(), "b1");
         assertEquals(ExitCodes.OK, again.code(), again.out() + again.err()); // already runs it: nothing sent
 
-        Run up = deploy(v2, bundles.trust(), "b1");
+        SpindleRun up = deploy(v2, bundles.trust(), "b1");
         assertEquals(ExitCodes.OK, up.code(), up.out() + up.err());
         assertEquals("2.0.0", b1.deploy().firmwareVersion());
         assertEquals("2.0.0 good", System.getProperty("spindle.test.slot-app"));
 
-        Run back = spindle("rollback", "b1", "--broker", mosquitto.url(), "--fleet", FLEET);
+        SpindleRun back = SpindleRun.of("rollback", "b1", "--broker", mosquitto.url(), "--fleet", FLEET);
         assertEquals(ExitCodes.OK, back.code(), back.err());
         assertTrue(back.out().contains("now running e2e-app 1.0.0"), back.out());
         assertEquals("1.0.0", b1.deploy().firmwareVersion());
 
         // the board took v2's transfer before: it must get (and install) it again, not answer "already complete"
-        Run redo = deploy(v2, bundles.trust(), "b1");
+        SpindleRun redo = deploy(v2, bundles.trust(), "b1");
         assertEquals(ExitCodes.OK, redo.code(), redo.out() + redo.err());
         assertEquals("2.0.0", redo.board("b1").path("version").asText());
         assertEquals("2.0.0", b1.deploy().firmwareVersion());
@@ -202,7 +174,7 @@ class DeployWithAgentsTest {
         Path bad = bundles.signed("e2e-app", "3.0.0", "crash");
         Agent b1 = agent("b1", bundles.trust());
 
-        Run r = deploy(bad, bundles.trust(), "b1");
+        SpindleRun r = deploy(bad, bundles.trust(), "b1");
         assertEquals(ExitCodes.ROLLOUT_INCOMPLETE, r.code(), r.out() + r.err());
         JsonNode b = r.board("b1");
         assertEquals("rolled_back", b.path("state").asText(), r.out());
@@ -211,14 +183,14 @@ class DeployWithAgentsTest {
         assertEquals("factory", b1.deploy().activeSlot());
         assertEquals("factory-1", b1.deploy().firmwareVersion());
 
-        Run again = deploy(bad, bundles.trust(), "b1");
+        SpindleRun again = deploy(bad, bundles.trust(), "b1");
         assertEquals(ExitCodes.ROLLOUT_INCOMPLETE, again.code(), again.out() + again.err());
         assertEquals("failed", again.board("b1").path("state").asText(), again.out());
         assertTrue(again.board("b1").path("reason").asText().startsWith("previously_failed"), again.out());
         assertEquals("factory", b1.deploy().activeSlot());
 
         // --force: the board installs it anyway (meta.force of the transfer), and it crashes again
-        Run forced = deploy(bad, bundles.trust(), "b1", "--force");
+        SpindleRun forced = deploy(bad, bundles.trust(), "b1", "--force");
         assertEquals(ExitCodes.ROLLOUT_INCOMPLETE, forced.code(), forced.out() + forced.err());
         assertEquals("rolled_back", forced.board("b1").path("state").asText(), forced.out());
         assertTrue(forced.board("b1").path("reason").asText().startsWith("app_crashed"), forced.out());
@@ -235,7 +207,7 @@ class DeployWithAgentsTest {
         Agent b1 = agent("b1", bundles.trust());
         long t0 = System.nanoTime();
 
-        AtomicReference<Run> result = new AtomicReference<>();
+        AtomicReference<SpindleRun> result = new AtomicReference<>();
         Thread host = new Thread(() -> result.set(deploy(big, bundles.trust(), "b1")), "e2e-deploy");
         host.start();
         Path part = dir.resolve("board-b1/incoming/" + sha + ".part");
@@ -251,7 +223,7 @@ class DeployWithAgentsTest {
         mosquitto.start();
         host.join(150_000);
         System.out.println("e2e broker restart: rollout ended after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
-        Run r = result.get();
+        SpindleRun r = result.get();
         assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
         assertEquals("done", r.board("b1").path("state").asText(), r.out());
         assertEquals("4.0.0", b1.deploy().firmwareVersion());
@@ -284,7 +256,7 @@ class DeployWithAgentsTest {
         assertFalse(Files.exists(dir.resolve("board-b1/incoming/" + sha + ".done")), "the transfer ended too soon");
         System.out.println("e2e resume: host tool killed after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
 
-        Run r = spindle("deploy", "--resume", "--broker", mosquitto.url(), "--fleet", FLEET, "--state-dir",
+        SpindleRun r = SpindleRun.of("deploy", "--resume", "--broker", mosquitto.url(), "--fleet", FLEET, "--state-dir",
                 state.toString(), "--status-poll", "300ms", "--json");
         System.out.println("e2e resume: resumed rollout ended after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());

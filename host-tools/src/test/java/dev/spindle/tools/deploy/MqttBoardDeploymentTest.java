@@ -114,6 +114,18 @@ class MqttBoardDeploymentTest {
         }
     }
 
+    /** The rollback event is lost (or later than the poll): the status's history still says rolled back. */
+    @Test
+    void scriptedBoard_lostRollbackEvent_theStatusPollSaysRolledBack() throws Exception {
+        try (ScriptedBoard b = new ScriptedBoard(broker.url(), "lab", "pi-rb-quiet", "sim",
+                ScriptedBoard.Script.ROLL_BACK_SILENTLY)) {
+            Outcome o = deploy(b, null, new Recorder());
+            assertEquals(BoardState.ROLLED_BACK, o.state(), o.toString());
+            assertEquals("health_check_failed: app exited with 1", o.reason());
+            assertEquals("1.0.0", o.version(), "the version it runs again");
+        }
+    }
+
     @Test
     void scriptedBoard_resumedMidHealthCheck_skipsTheTransfer_andFollowsTheBoard() throws Exception {
         try (ScriptedBoard b = new ScriptedBoard(broker.url(), "lab", "pi-mid", "sim", ScriptedBoard.Script.SUCCEED)) {

@@ -1,5 +1,6 @@
 package dev.spindle.tools.deploy;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spindle.protocol.EventMessage;
 import dev.spindle.protocol.Json;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ScriptedBoard implements AutoCloseable {
     /** What the board does with a bundle it received. */
-    enum Script { SUCCEED, FAIL, ROLL_BACK, SUCCEED_SILENTLY, HANG }
+    enum Script { SUCCEED, FAIL, ROLL_BACK, SUCCEED_SILENTLY, ROLL_BACK_SILENTLY, HANG }
 
     final String fleet;
     final String board;
@@ -40,6 +41,7 @@ final class ScriptedBoard implements AutoCloseable {
     private volatile String activeVersion = "1.0.0";
     private volatile String pendingSha;
     private volatile String pendingPhase;
+    private volatile String rolledBackSha; // ROLL_BACK_SILENTLY: in "failed" and "history" of the status
 
     ScriptedBoard(String brokerUrl, String fleet, String board, String boardType, Script script) throws Exception {
         this.fleet = fleet;
@@ -102,7 +104,16 @@ final class ScriptedBoard implements AutoCloseable {
         } else {
             o.putNull("pending");
         }
-        o.putArray("failed");
+        ArrayNode failed = o.putArray("failed");
+        ArrayNode history = o.putArray("history");
+        String rb = rolledBackSha;
+        if (rb != null) { // as DeployController records an automatic rollback
+            failed.addObject().put("sha256", rb).put("bundle", "app").put("version", "1.2.0")
+                    .put("reason", "health_check_failed").put("detail", "app exited with 1");
+            history.addObject().put("ts", 1).put("id", "d-0").put("outcome", "deployed").put("sha256", rb);
+            history.addObject().put("ts", 2).put("id", "d-1").put("outcome", "rolled_back").put("sha256", rb)
+                    .put("reason", "health_check_failed");
+        }
         return o;
     }
 
@@ -114,7 +125,7 @@ final class ScriptedBoard implements AutoCloseable {
             try {
                 pendingSha = b.sha256();
                 pendingPhase = "installing";
-                if (s != Script.SUCCEED_SILENTLY) {
+                if (s != Script.SUCCEED_SILENTLY && s != Script.ROLL_BACK_SILENTLY) {
                     event(DeployEvents.PROGRESS, Map.of("phase", "installing", "sha256", b.sha256()));
                     // an event about another bundle must be ignored
                     event(DeployEvents.FAILED, Map.of("reason", "other bundle", "sha256", "ff".repeat(32)));
@@ -135,6 +146,10 @@ final class ScriptedBoard implements AutoCloseable {
                         pendingSha = null;
                         event(DeployEvents.ROLLBACK, Map.of("reason", "health_check_failed", "detail",
                                 "app exited with 1", "version", activeVersion, "sha256", b.sha256()));
+                    }
+                    case ROLL_BACK_SILENTLY -> { // events lost: only deploy.status tells
+                        rolledBackSha = b.sha256();
+                        pendingSha = null;
                     }
                     case HANG -> {
                     }

@@ -12,6 +12,7 @@ import dev.spindle.hal.SerialPort;
 import dev.spindle.hal.sim.SimBoard;
 import dev.spindle.protocol.broker.EmbeddedBroker;
 import dev.spindle.tools.ExitCodes;
+import dev.spindle.tools.SpindleRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -45,8 +46,8 @@ class RemoteHalTest {
                 assertTrue(agent.awaitConnected(60_000));
                 String[] b = {"--board", "r1", "--broker", broker.url(), "--fleet", "t", "--timeout", "30000"};
 
-                CliRun write = run(b, "gpio", "write", "17", "high");
-                assertEquals(ExitCodes.OK, write.code, write.err());
+                SpindleRun write = run(b, "gpio", "write", "17", "high");
+                assertEquals(ExitCodes.OK, write.code(), write.err());
                 assertEquals("r1 GPIO 17: high\n", write.out());
                 assertTrue(sim.level(17), "the write reached the simulated board");
 
@@ -55,7 +56,7 @@ class RemoteHalTest {
                 sim.drive(22, false);
                 assertEquals("r1 GPIO 22: low\n", run(b, "gpio", "read", "gpio22").out());
 
-                CliRun serial = run(b, "serial", "write", "serial0", "hello");
+                SpindleRun serial = run(b, "serial", "write", "serial0", "hello");
                 assertEquals("r1 serial0: wrote 6 bytes\n", serial.out(), serial.err());
                 byte[] buf = new byte[64];
                 StringBuilder got = new StringBuilder();
@@ -66,17 +67,17 @@ class RemoteHalTest {
                 }
                 assertEquals("hello\n", got.toString());
 
-                CliRun bad = run(b, "gpio", "read", "99");
-                assertEquals(ExitCodes.BOARD_ERROR, bad.code, bad.err());
+                SpindleRun bad = run(b, "gpio", "read", "99");
+                assertEquals(ExitCodes.BOARD_ERROR, bad.code(), bad.err());
                 assertTrue(bad.err().contains("not_found: GPIO 99 is not a GPIO line"), bad.err());
             }
         }
     }
 
-    private static CliRun run(String[] boardArgs, String... cmd) {
+    private static SpindleRun run(String[] boardArgs, String... cmd) {
         String[] all = new String[cmd.length + boardArgs.length];
         System.arraycopy(cmd, 0, all, 0, cmd.length);
         System.arraycopy(boardArgs, 0, all, cmd.length, boardArgs.length);
-        return new CliRun(all);
+        return SpindleRun.of(all);
     }
 }

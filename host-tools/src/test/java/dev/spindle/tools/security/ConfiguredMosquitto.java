@@ -2,7 +2,7 @@ package dev.spindle.tools.security;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.spindle.agent.Mosquitto;
+import dev.spindle.protocol.testing.MosquittoBroker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -27,7 +27,7 @@ final class ConfiguredMosquitto implements AutoCloseable {
         if ("root".equals(System.getProperty("user.name"))) {
             Files.writeString(conf, "user root\n", StandardOpenOption.APPEND); // else it drops to user mosquitto
         }
-        process = new ProcessBuilder(Mosquitto.binary(), "-c", conf.toString()).redirectErrorStream(true)
+        process = new ProcessBuilder(MosquittoBroker.binary(), "-c", conf.toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile())).start();
         long deadline = System.currentTimeMillis() + 30_000;
         while (true) {

@@ -16,8 +16,7 @@ import dev.spindle.protocol.mqtt.Link;
 import dev.spindle.protocol.mqtt.LinkConfig;
 import dev.spindle.protocol.mqtt.Rpc;
 import dev.spindle.protocol.mqtt.TlsConfig;
-import dev.spindle.tools.SpindleCommand;
-import java.io.PrintWriter;
+import dev.spindle.tools.SpindleRun;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +38,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * TLS, passwords and the per-board ACL against Debian's Mosquitto 2, configured by
@@ -61,34 +59,21 @@ class SecureBrokerTest {
     static ConfiguredMosquitto certBroker;
     static final List<AutoCloseable> open = new ArrayList<>();
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run spindle(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = SpindleCommand.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    static void ok(Run r) {
+    static void ok(SpindleRun r) {
         assertEquals(0, r.code(), r.out() + r.err());
     }
 
     @BeforeAll
     static void fleet() throws Exception {
         ca = dir.resolve("ca");
-        ok(spindle("ca", "init", "--out", ca.toString()));
+        ok(SpindleRun.of("ca", "init", "--out", ca.toString()));
         conf = dir.resolve("broker");
         int port = EmbeddedBroker.freePort("127.0.0.1");
-        ok(spindle("broker-config", "--fleet", FLEET, "--out", conf.toString(), "--port", Integer.toString(port),
+        ok(SpindleRun.of("broker-config", "--fleet", FLEET, "--out", conf.toString(), "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--operator", "op", "--dashboard", "dash", "--ca-cert", ca.resolve("ca.crt").toString(),
                 "--ca-key", ca.resolve("ca.key").toString(), "--host", "localhost"));
         for (String b : new String[] {"a", "b", "agent1"}) {
-            ok(spindle("provision", b, "--fleet", FLEET, "--out", dir.resolve("boards").toString(), "--broker",
+            ok(SpindleRun.of("provision", b, "--fleet", FLEET, "--out", dir.resolve("boards").toString(), "--broker",
                     "ssl://localhost:" + port, "--ca-cert", ca.resolve("ca.crt").toString(), "--ca-key",
                     ca.resolve("ca.key").toString(), "--passwd", conf.resolve("passwd").toString(), "--data-dir",
                     dir.resolve("data-" + b).toString()));
@@ -96,7 +81,7 @@ class SecureBrokerTest {
         broker = new ConfiguredMosquitto(conf, port);
         Path conf2 = dir.resolve("broker-certs");
         int port2 = EmbeddedBroker.freePort("127.0.0.1");
-        ok(spindle("broker-config", "--fleet", FLEET, "--out", conf2.toString(), "--port", Integer.toString(port2),
+        ok(SpindleRun.of("broker-config", "--fleet", FLEET, "--out", conf2.toString(), "--port", Integer.toString(port2),
                 "--bind", "127.0.0.1", "--require-certificate", "--ca-cert", ca.resolve("ca.crt").toString(),
                 "--ca-key", ca.resolve("ca.key").toString(), "--host", "localhost"));
         Files.copy(conf.resolve("passwd"), conf2.resolve("passwd"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -192,7 +177,7 @@ class SecureBrokerTest {
     @Test
     void wrongCaIsRefused() throws Exception {
         Path other = dir.resolve("other-ca");
-        ok(spindle("ca", "init", "--out", other.toString(), "--name", "Somebody else"));
+        ok(SpindleRun.of("ca", "init", "--out", other.toString(), "--name", "Somebody else"));
         String why = firstAttempt(login(url("localhost", broker), "op",
                 TlsConfig.of(other.resolve("ca.crt"), null, null)).build());
         assertTrue(why != null && why.contains("not signed by the CA given"), why);
@@ -316,22 +301,22 @@ class SecureBrokerTest {
             agentLog.write(rpc.call("agent1", "log.tail", java.util.Map.of("lines", 500), 30_000).body().toString());
             String[] common = {"--broker", url("localhost", broker), "--fleet", FLEET, "--ca", ca.resolve("ca.crt").toString(),
                 "--username", "op", "--password-file", conf.resolve("users/op.password").toString(), "--timeout", "30000"};
-            Run ping = spindle(concat(new String[] {"ping", "agent1", "-c", "3"}, common));
+            SpindleRun ping = SpindleRun.of(concat(new String[] {"ping", "agent1", "-c", "3"}, common));
             assertEquals(0, ping.code(), ping.out() + ping.err());
-            Run info = spindle(concat(new String[] {"threads", "agent1", "--json"}, common));
-            Run boards = spindle(concat(new String[] {"boards", "--json"}, common));
+            SpindleRun info = SpindleRun.of(concat(new String[] {"threads", "agent1", "--json"}, common));
+            SpindleRun boards = SpindleRun.of(concat(new String[] {"boards", "--json"}, common));
             assertEquals(0, boards.code(), boards.out() + boards.err());
             assertTrue(boards.out().contains("agent1"), boards.out());
             // the read-only role cannot command: no reply ever comes
-            Run dashPing = spindle("ping", "agent1", "--broker", url("localhost", broker), "--fleet", FLEET, "--ca",
+            SpindleRun dashPing = SpindleRun.of("ping", "agent1", "--broker", url("localhost", broker), "--fleet", FLEET, "--ca",
                     ca.resolve("ca.crt").toString(), "--username", "dash", "--password-file",
                     conf.resolve("users/dash.password").toString(), "--timeout", "10000"); // connect (TLS) and reply wait
             assertEquals(4, dashPing.code(), dashPing.out() + dashPing.err());
             // a wrong user with the canary password through the environment
-            Run wrong = spindle("ping", "agent1", "--broker", url("localhost", broker), "--fleet", FLEET, "--ca",
+            SpindleRun wrong = SpindleRun.of("ping", "agent1", "--broker", url("localhost", broker), "--fleet", FLEET, "--ca",
                     ca.resolve("ca.crt").toString(), "--username", "nobody", "--timeout", "3000");
             assertEquals(3, wrong.code(), wrong.out() + wrong.err());
-            for (Run r : new Run[] {ping, info, boards, dashPing, wrong}) {
+            for (SpindleRun r : new SpindleRun[] {ping, info, boards, dashPing, wrong}) {
                 String all = r.out() + r.err();
                 assertFalse(all.contains(canary) || all.contains(boardPassword), "a password leaked: " + all);
             }

@@ -162,7 +162,7 @@ public final class DeployBench {
             machine.put("uptimeBefore", loadBefore);
             machine.put("uptimeAfter", Machine.uptime());
             machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-            machine.put("mosquitto", mosquittoVersion());
+            machine.put("mosquitto", MosquittoBroker.version());
             root.put("smoke", c.smoke());
             root.put("date", Instant.now().toString());
             Path parent = out.toAbsolutePath().getParent();
@@ -195,11 +195,6 @@ public final class DeployBench {
 
     static double mibPerS(long bytes, long nanos) {
         return bytes / 1048576.0 / (nanos / 1e9);
-    }
-
-    static String mosquittoVersion() {
-        String first = Machine.firstLineOf(MosquittoBroker.binary(), "-h");
-        return first == null ? "?" : first;
     }
 
     private static void deleteTree(Path dir) throws IOException {

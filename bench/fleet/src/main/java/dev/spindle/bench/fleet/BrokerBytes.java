@@ -106,12 +106,7 @@ final class BrokerBytes implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        try {
-            client.disconnect().waitForCompletion(5000);
-        } catch (Exception e) {
-            // the broker may be gone already
-        }
-        client.close();
+    public void close() {
+        PahoClients.closeQuietly(client);
     }
 }

@@ -52,10 +52,17 @@ public final class FleetBench {
         Path dir = Files.createTempDirectory(Path.of(Files.isWritable(Path.of("/dev/shm")) ? "/dev/shm" : "/tmp"),
                 "spindle-bench-fleet-");
         String loadBefore = Machine.uptime();
-        ObjectNode r = FleetRun.run(new FleetRun.Config(boards, shared, window, 1.0, startRate,
-                rolloutBoards == 0 && !rolloutAll ? null : new FleetRun.Rollout(rolloutBoards, rolloutAll, bundleBytes, waves,
-                        parallel, grace), dashboard), dir);
-        deleteTree(dir); // the boards' data and slots: about 2.5 MiB a board with the rollout (kept after a failure)
+        ObjectNode r = Json.object();
+        Exception failure = null;
+        try {
+            FleetRun.run(new FleetRun.Config(boards, shared, window, 1.0, startRate,
+                    rolloutBoards == 0 && !rolloutAll ? null : new FleetRun.Rollout(rolloutBoards, rolloutAll, bundleBytes, waves,
+                            parallel, grace), dashboard), dir, r);
+            deleteTree(dir); // the boards' data and slots: about 2.5 MiB a board with the rollout (kept after a failure)
+        } catch (Exception e) { // what the phases before measured is still written, with the failure
+            failure = e;
+            r.put("failure", String.valueOf(e.getMessage() == null ? e : e.getMessage()));
+        }
         r.put("date", Instant.now().toString());
         ObjectNode m = r.putObject("machine");
         m.put("cores", Runtime.getRuntime().availableProcessors());
@@ -68,6 +75,12 @@ public final class FleetBench {
         FleetBenchDoc.update(Path.of("docs/benchmarks.md"), r);
         System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
         System.out.println("wrote " + out + " and docs/benchmarks.md (Fleet at scale)");
+        if (failure != null) {
+            System.err.println("bench-fleet: the run stopped early (its data is kept in " + dir + "); the figures written"
+                    + " are those of the phases before:");
+            failure.printStackTrace();
+            System.exit(1);
+        }
     }
 
     private static void deleteTree(Path dir) {

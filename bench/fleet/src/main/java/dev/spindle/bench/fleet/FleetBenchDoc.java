@@ -34,41 +34,46 @@ public final class FleetBenchDoc {
                 r.path("date").asText(), n, r.path("periodS").asDouble(), r.path("windowS").asInt(),
                 r.path("sharedMonitors").asInt(), r.path("machine").path("java").asText(),
                 r.path("machine").path("cores").asInt()));
-        b.append("| measure | result | target | met? |\n|---|---|---|---|\n");
-        row(b, "boards started (ramp) until all online", f("%.1f s", r.path("startS").asDouble()), "", "");
-        row(b, "telemetry the broker delivered / published in the window", f("%d / %d (%.1f msg/s)",
-                g.path("brokerDelivered").asLong(), g.path("published").asLong(), g.path("msgPerS").asDouble()), "", "");
-        row(b, "`monitor --json`: messages lost (QoS 1)", f("%d", g.path("monitorLost").asLong()), "0",
-                g.path("monitorLost").asLong() == 0 ? "yes" : "**no**");
-        row(b, "board `ts` to `monitor --json` line, p50 / p99 / max", f("%d / %d / %d ms", g.path("delayP50Ms").asLong(),
-                g.path("delayP99Ms").asLong(), g.path("delayMaxMs").asLong()), "", "");
-        if (g.has("dashboardDelayP50Ms")) {
-            row(b, "board `ts` to the dashboard's push (SSE fleet stream), p50 / p99 / max; board updates pushed",
-                    f("%d / %d / %d ms; %d", g.path("dashboardDelayP50Ms").asLong(), g.path("dashboardDelayP99Ms").asLong(),
-                            g.path("dashboardDelayMaxMs").asLong(), g.path("dashboardUpdates").asLong()), "", "");
+        if (r.has("failure")) {
+            b.append("**The run stopped early:** ").append(r.path("failure").asText().replace('\n', ' '))
+                    .append(". The rows are those of the phases before.\n\n");
         }
-        row(b, "shared monitors: per-monitor counts", g.path("sharedCounts").toString(), "even", "");
-        row(b, "shared monitors: spread (max-min)/mean; lost; duplicates", f("%.3f; %d; %d", g.path("sharedSpread").asDouble(),
-                g.path("sharedLost").asLong(), g.path("sharedDuplicates").asLong()), "small; 0; 0",
-                g.path("sharedLost").asLong() == 0 ? "yes" : "**no**");
-        row(b, "broker restart: until every board is back (connected and resubscribed)", f("%.1f s", s.path("allBackS").asDouble()),
-                "", "");
-        row(b, "reconnect storm: peak reconnects in one second", f("%d (%.1f %% of the fleet) over %d seconds",
-                s.path("peakReconnectsPerS").asInt(), 100 * s.path("peakFractionOfFleet").asDouble(),
-                s.path("secondsWithReconnects").asInt()), "at most 10 %",
-                s.path("peakFractionOfFleet").asDouble() <= 0.1 ? "yes" : "**no**");
-        row(b, "after the restart: monitor lost; shared lost; p50 / p99 delay", f("%d; %d; %d / %d ms",
-                a.path("monitorLost").asLong(), a.path("sharedLost").asLong(), a.path("delayP50Ms").asLong(),
-                a.path("delayP99Ms").asLong()), "0; 0", a.path("monitorLost").asLong() == 0
-                        && a.path("sharedLost").asLong() == 0 ? "yes" : "**no**");
-        row(b, "memory per simulated board (heap after GC / RSS / threads)", f("%.0f KiB / %.0f KiB / %.1f",
-                m.path("heapKiBPerBoard").asDouble(), m.path("rssKiBPerBoard").asDouble(), m.path("threadsPerBoard").asDouble()),
-                "", "");
-        row(b, f("`spindle monitor` RSS at %d boards (start / end)", n), f("%.0f / %.0f MiB", m.path("monitorRssMiB").asDouble(),
-                m.path("monitorRssMiBAtEnd").asDouble()), "", "");
-        if (m.has("dashboardRssMiB")) {
-            row(b, f("`spindle dashboard` RSS at %d boards (start / end)", n), f("%.0f / %.0f MiB",
-                    m.path("dashboardRssMiB").asDouble(), m.path("dashboardRssMiBAtEnd").asDouble()), "", "");
+        b.append("| measure | result | target | met? |\n|---|---|---|---|\n");
+        if (r.has("startS")) {
+            row(b, "boards started (ramp) until all online", f("%.1f s", r.path("startS").asDouble()), "", "");
+        }
+        if (r.has("ingest")) {
+            ingestRows(b, g);
+        }
+        if (r.has("restart")) {
+            row(b, "broker restart: until every board is back (connected and resubscribed)",
+                    f("%.1f s (broker down %.1f s)", s.path("allBackS").asDouble(), s.path("brokerDownMs").asLong() / 1000.0), "", "");
+            row(b, "reconnect storm: most boards reaching the broker in one second (sockets accepted)",
+                    f("%d (%.1f %% of the fleet) over %d seconds", s.path("peakReconnectsPerS").asInt(),
+                            100 * s.path("peakFractionOfFleet").asDouble(), s.path("secondsWithReconnects").asInt()),
+                    "at most 10 %", s.path("peakFractionOfFleet").asDouble() <= 0.1 ? "yes" : "**no**");
+            if (s.has("peakConnectsProcessedPerS")) {
+                row(b, "reconnect storm: most board CONNECTs the broker processed in one second", f("%d (%.1f %%)",
+                        s.path("peakConnectsProcessedPerS").asInt(), 100.0 * s.path("peakConnectsProcessedPerS").asInt()
+                                / Math.max(1, r.path("boards").asInt())), "", "");
+            }
+        }
+        if (r.has("ingestAfterRestart")) {
+            row(b, "after the restart: monitor lost; shared lost; p50 / p99 delay", f("%d; %d; %d / %d ms",
+                    a.path("monitorLost").asLong(), a.path("sharedLost").asLong(), a.path("delayP50Ms").asLong(),
+                    a.path("delayP99Ms").asLong()), "0; 0", a.path("monitorLost").asLong() == 0
+                            && a.path("sharedLost").asLong() == 0 ? "yes" : "**no**");
+        }
+        if (r.has("memory")) {
+            row(b, "memory per simulated board (heap after GC / RSS / threads)", f("%.0f KiB / %.0f KiB / %.1f",
+                    m.path("heapKiBPerBoard").asDouble(), m.path("rssKiBPerBoard").asDouble(), m.path("threadsPerBoard").asDouble()),
+                    "", "");
+            row(b, f("`spindle monitor` RSS at %d boards (start / end)", n), f("%.0f / %s MiB", m.path("monitorRssMiB").asDouble(),
+                    orDash(m.path("monitorRssMiBAtEnd"))), "", "");
+            if (m.has("dashboardRssMiB")) {
+                row(b, f("`spindle dashboard` RSS at %d boards (start / end)", n), f("%.0f / %s MiB",
+                        m.path("dashboardRssMiB").asDouble(), orDash(m.path("dashboardRssMiBAtEnd"))), "", "");
+            }
         }
         JsonNode ro = r.path("rollout");
         for (String k : new String[] {"small", "all"}) {
@@ -94,10 +99,38 @@ public final class FleetBenchDoc {
                             .path("brokerBytesNet").asLong()), x.path("bytesRatio").asDouble(), mib(x.path("payloadBytes").asLong())),
                     "", "");
         }
-        b.append("\nReconnects per second during the storm: ").append(s.path("reconnectsPerSecond").toString()).append(".\n\n");
+        if (r.has("restart")) {
+            b.append("\nBoards reaching the broker per second during the storm: ").append(s.path("reconnectsPerSecond")
+                    .toString()).append(s.has("connectsProcessedPerSecond") ? "; their CONNECTs processed per second: "
+                            + s.path("connectsProcessedPerSecond") : "").append(".\n");
+        }
+        b.append("\n");
         b.append("Machine load: before `").append(r.path("machine").path("uptimeBefore").asText()).append("`; after `")
                 .append(r.path("machine").path("uptimeAfter").asText()).append("`.\n");
         return b.toString();
+    }
+
+    private static void ingestRows(StringBuilder b, JsonNode g) {
+        row(b, "telemetry the broker delivered / published in the window", f("%d / %d (%.1f msg/s)",
+                g.path("brokerDelivered").asLong(), g.path("published").asLong(), g.path("msgPerS").asDouble()), "", "");
+        row(b, "`monitor --json`: messages lost (QoS 1)", f("%d", g.path("monitorLost").asLong()), "0",
+                g.path("monitorLost").asLong() == 0 ? "yes" : "**no**");
+        row(b, "board `ts` to `monitor --json` line, p50 / p99 / max", f("%d / %d / %d ms", g.path("delayP50Ms").asLong(),
+                g.path("delayP99Ms").asLong(), g.path("delayMaxMs").asLong()), "", "");
+        if (g.has("dashboardDelayP50Ms")) {
+            row(b, "board `ts` to the dashboard's push (SSE fleet stream), p50 / p99 / max; board updates pushed",
+                    f("%d / %d / %d ms; %d", g.path("dashboardDelayP50Ms").asLong(), g.path("dashboardDelayP99Ms").asLong(),
+                            g.path("dashboardDelayMaxMs").asLong(), g.path("dashboardUpdates").asLong()), "", "");
+        }
+        row(b, "shared monitors: per-monitor counts", g.path("sharedCounts").toString(), "even", "");
+        row(b, "shared monitors: spread (max-min)/mean; lost; duplicates", f("%.3f; %d; %d", g.path("sharedSpread").asDouble(),
+                g.path("sharedLost").asLong(), g.path("sharedDuplicates").asLong()), "small; 0; 0",
+                g.path("sharedLost").asLong() == 0 ? "yes" : "**no**");
+    }
+
+    /** @return the figure with no decimals, or "-" when the run did not get to measure it */
+    private static String orDash(JsonNode v) {
+        return v.isMissingNode() ? "-" : f("%.0f", v.asDouble());
     }
 
     private static String mib(long bytes) {

@@ -2,6 +2,9 @@ package dev.spindle.bench.fleet;
 
 import dev.spindle.protocol.Json;
 import dev.spindle.protocol.Topics;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -18,6 +21,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  */
 final class Reference implements AutoCloseable {
     final Map<String, Long> telemetry = new ConcurrentHashMap<>(); // key -> arrival ms (Paho's callback thread)
+    private final Map<String, Long> lastTs = new ConcurrentHashMap<>(); // board -> newest telemetry ts
     private final MqttAsyncClient client;
 
     Reference(String url, String fleet) throws Exception {
@@ -45,6 +49,7 @@ final class Reference implements AutoCloseable {
                 if (p != null) {
                     long ts = Json.tree(m.getPayload()).path("ts").asLong();
                     telemetry.put(p.board() + "|" + ts, System.currentTimeMillis());
+                    lastTs.merge(p.board(), ts, Math::max);
                 }
             }
 
@@ -61,13 +66,30 @@ final class Reference implements AutoCloseable {
         client.subscribe(filter, 1).waitForCompletion(30_000);
     }
 
-    @Override
-    public void close() throws Exception {
-        try {
-            client.disconnect().waitForCompletion(5000);
-        } catch (Exception e) {
-            // the broker may be gone already
+    /**
+     * Waits until every one of {@code boards} has sent telemetry written at or after
+     * {@code sinceMs} (the boards' {@code ts}), or {@code timeoutMs} passed.
+     *
+     * @return the boards still without such telemetry (empty when all have it)
+     */
+    List<String> awaitTelemetry(Collection<String> boards, long sinceMs, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            List<String> missing = new ArrayList<>();
+            for (String b : boards) {
+                if (lastTs.getOrDefault(b, 0L) < sinceMs) {
+                    missing.add(b);
+                }
+            }
+            if (missing.isEmpty() || System.currentTimeMillis() > deadline) {
+                return missing;
+            }
+            Thread.sleep(100);
         }
-        client.close();
+    }
+
+    @Override
+    public void close() {
+        PahoClients.closeQuietly(client);
     }
 }

@@ -1,7 +1,6 @@
 package dev.spindle.bench.fleet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.spindle.protocol.Json;
 import dev.spindle.protocol.transfer.SenderOptions;
 import dev.spindle.tools.sim.SimFleet;
 import java.nio.file.Files;
@@ -23,11 +22,12 @@ final class RolloutPhase {
     /**
      * The rollout phase: the small rollout, then (when asked) the rollout to the whole fleet, each
      * followed by the raw fan-out of the same bytes to as many receivers ({@link RawFanout}).
+     * Each rollout's figures go into {@code o} when it ends, so that a failure in the second keeps
+     * the first.
      */
-    static ObjectNode run(FleetRun.Config c, String url, SimFleet fleet, RolloutBundle bundles, Path dir)
-            throws Exception {
+    static void run(FleetRun.Config c, String url, SimFleet fleet, Reference ref, RolloutBundle bundles, Path dir,
+            ObjectNode o) throws Exception {
         FleetRun.Rollout ro = c.rollout();
-        ObjectNode o = Json.object();
         o.put("bundleBytes", ro.bundleBytes()).put("waves", ro.waves()).put("parallel", ro.parallel())
                 .put("healthGraceMs", ro.healthGraceMs());
         try (BrokerBytes bytes = new BrokerBytes(url)) {
@@ -46,7 +46,7 @@ final class RolloutPhase {
             }
             if (!small.isEmpty()) {
                 Path b = bundles.signed("1.0.0", ro.bundleBytes(), 1);
-                o.set("small", rollout(url, b, bundles.trust(), small, ro, bytes, dir.resolve("small"), fleet));
+                o.set("small", rollout(c, url, b, bundles.trust(), small, ro, bytes, dir.resolve("small"), fleet, ref));
                 FleetRun.progress("small rollout: " + o.path("small"));
             }
             if (ro.all()) {
@@ -55,11 +55,10 @@ final class RolloutPhase {
                     all.add(fleet.boardId(i));
                 }
                 Path b = bundles.signed("2.0.0", ro.bundleBytes(), 2);
-                o.set("all", rollout(url, b, bundles.trust(), all, ro, bytes, dir.resolve("all"), fleet));
+                o.set("all", rollout(c, url, b, bundles.trust(), all, ro, bytes, dir.resolve("all"), fleet, ref));
                 FleetRun.progress("rollout to the fleet: " + o.path("all"));
             }
         }
-        return o;
     }
 
     /**
@@ -67,8 +66,9 @@ final class RolloutPhase {
      * phase, less the fleet's background traffic (telemetry, monitors) at the rate measured just
      * before: {@code net = gross - rate * duration}.
      */
-    private static ObjectNode rollout(String url, Path bundle, Path trust, List<String> boards, FleetRun.Rollout ro,
-            BrokerBytes bytes, Path dir, SimFleet fleet) throws Exception {
+    private static ObjectNode rollout(FleetRun.Config c, String url, Path bundle, Path trust, List<String> boards,
+            FleetRun.Rollout ro, BrokerBytes bytes, Path dir, SimFleet fleet, Reference ref) throws Exception {
+        awaitFreshTelemetry(c, boards, ref);
         BrokerBytes.Reading b0 = bytes.next();
         Thread.sleep(2000);
         BrokerBytes.Reading b1 = bytes.next();
@@ -83,7 +83,7 @@ final class RolloutPhase {
         byte[] data = Files.readAllBytes(bundle);
         BrokerBytes.Reading r0 = bytes.next();
         RawFanout.Result raw = RawFanout.run(url, data, SenderOptions.defaults().chunkSize(),
-                SenderOptions.defaults().window(), boards.size(), ro.parallel());
+                SenderOptions.defaults().window(), boards.size(), ro.parallel(), dir.resolve("raw"));
         BrokerBytes.Reading rd = bytes.next().minus(r0);
         ObjectNode rw = x.putObject("raw");
         rw.put("s", raw.nanos() / 1e9).put("payloadBytes", raw.bytes());
@@ -93,5 +93,19 @@ final class RolloutPhase {
         x.put("timeRatio", x.path("rolloutS").asDouble() / rw.path("s").asDouble());
         x.put("bytesRatio", x.path("brokerBytesNet").asDouble() / Math.max(1, rw.path("brokerBytesNet").asDouble()));
         return x;
+    }
+
+    /**
+     * Waits until every target has sent telemetry within the last period, so that
+     * {@code spindle deploy} sees them all online: it refuses a named board that is stale (no
+     * telemetry for 3 periods), and boards just started on a loaded machine send their first
+     * telemetry late (run A of the 1,000-board benchmark stopped there, docs/benchmarks.md).
+     */
+    private static void awaitFreshTelemetry(FleetRun.Config c, List<String> boards, Reference ref) throws InterruptedException {
+        long since = System.currentTimeMillis() - Math.round(c.periodS() * 1000);
+        List<String> missing = ref.awaitTelemetry(boards, since, FleetRun.HANG_GUARD_MS);
+        FleetRun.check(missing.isEmpty(), missing.size() + " of the " + boards.size() + " boards of the rollout sent no"
+                + " telemetry in " + FleetRun.HANG_GUARD_MS / 1000 + " s, e.g. " + missing.subList(0, Math.min(5, missing.size())));
+        FleetRun.progress("all " + boards.size() + " boards of the rollout report telemetry");
     }
 }

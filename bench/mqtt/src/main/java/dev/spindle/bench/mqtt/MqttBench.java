@@ -2,10 +2,9 @@ package dev.spindle.bench.mqtt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.spindle.agent.Mosquitto;
 import dev.spindle.bench.common.Machine;
 import dev.spindle.protocol.Json;
-import dev.spindle.protocol.broker.EmbeddedBroker;
+import dev.spindle.protocol.testing.MosquittoBroker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +23,8 @@ import java.util.stream.Stream;
  * <li>{@link Ingest}: messages per second that {@code spindle monitor --json} takes in vs
  *     {@code mosquitto_sub} on the same stream; target at least 0.8x.</li>
  * </ol>
- * Arguments: {@code --smoke} (one tiny iteration, for {@code make test}), {@code --out FILE}
+ * Arguments: {@code --smoke} (one tiny iteration, for {@code make test}), {@code --round-trip-only}
+ * (no ingest benchmark, JSON on stdout, needs {@code --doc -}; for profiling), {@code --out FILE}
  * (default bench/results/mqtt.json), {@code --doc FILE} (default docs/benchmarks.md; {@code -}
  * for none).
  */
@@ -37,18 +37,28 @@ public final class MqttBench {
 
     public static void main(String[] args) throws Exception {
         boolean smoke = false;
+        boolean roundTripOnly = false;
         Path out = Path.of("bench/results/mqtt.json");
         String doc = "docs/benchmarks.md";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
+                case "--round-trip-only" -> roundTripOnly = true;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--doc" -> doc = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (use --smoke, --out FILE, --doc FILE|-)");
+                        + " (use --smoke, --round-trip-only, --out FILE, --doc FILE|-)");
             }
         }
-        JsonNode result = run(smoke, out);
+        if (roundTripOnly && !doc.equals("-")) {
+            throw new IllegalArgumentException("--round-trip-only leaves out the ingest benchmark: add --doc - "
+                    + "(the table in the doc needs both)");
+        }
+        JsonNode result = run(smoke, !roundTripOnly, out);
+        if (roundTripOnly) {
+            System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+            System.exit(0);
+        }
         if (!doc.equals("-")) {
             MqttBenchDoc.update(Path.of(doc), result);
         }
@@ -58,20 +68,29 @@ public final class MqttBench {
 
     /** Runs everything and writes {@code out}; @return what was written */
     static JsonNode run(boolean smoke, Path out) throws Exception {
+        return run(smoke, true, out);
+    }
+
+    /** Runs the round trip and, with {@code ingest}, the ingest benchmark and writes {@code out}; @return what was written */
+    static JsonNode run(boolean smoke, boolean withIngest, Path out) throws Exception {
         Path dir = Files.createTempDirectory("spindle-bench-mqtt");
         ObjectNode root = Json.object();
         try {
             String loadBefore = Machine.uptime();
             System.out.println("load before: " + loadBefore);
             ObjectNode rtt = root.putObject("roundTrip");
-            ObjectNode ingest = root.putObject("ingest");
-            try (Mosquitto mosquitto = new Mosquitto(dir.resolve("mosquitto"), EmbeddedBroker.freePort("127.0.0.1"))) {
+            try (MosquittoBroker mosquitto = new MosquittoBroker(dir.resolve("mosquitto"))) {
                 mosquitto.start();
                 int port = Integer.parseInt(mosquitto.url().substring(mosquitto.url().lastIndexOf(':') + 1));
                 System.out.println("round trip ...");
-                RoundTrip.Result r = smoke ? RoundTrip.run(mosquitto.url(), dir.resolve("agent"), 5, 2, 5)
-                        : RoundTrip.run(mosquitto.url(), dir.resolve("agent"), 2000, 100, 50);
+                RoundTrip.Result r = smoke
+                        ? RoundTrip.run(mosquitto.url(), dir.resolve("agent"), new RoundTrip.Warmup(5, 5, 1), 2, 5)
+                        : RoundTrip.run(mosquitto.url(), dir.resolve("agent"), new RoundTrip.Warmup(2000, 500, 40), 500, 10);
                 rtt.put("samples", r.samples());
+                rtt.put("warmupPerSide", r.warmupPerSide());
+                rtt.put("jitSettled", r.jitSettled());
+                rtt.put("boardC2CompilesInSamples", r.childC2InSamples());
+                rtt.put("callerCompileMsInSamples", r.selfCompileMsInSamples());
                 double spindle50 = r.p50(RoundTrip.Side.SPINDLE);
                 double spindle99 = r.p99(RoundTrip.Side.SPINDLE);
                 double raw50 = r.p50(RoundTrip.Side.RAW);
@@ -98,25 +117,17 @@ public final class MqttBench {
                 double rawToRaw = r.p50(RoundTrip.Side.RAW_TO_RAW);
                 rtt.put("callerRatioP50", r.p50(RoundTrip.Side.RPC_TO_RAW) / rawToRaw);
                 rtt.put("boardRatioP50", r.p50(RoundTrip.Side.RAW_TO_AGENT) / rawToRaw);
-                System.out.println("ingest ...");
-                Ingest.Result g = smoke ? Ingest.run(mosquitto.url(), port, dir, 100, 1, 1)
-                        : Ingest.run(mosquitto.url(), port, dir, 20_000, 3, 6);
-                ingest.put("messagesPerRound", g.messages());
-                ingest.put("rounds", g.rounds());
-                ingest.put("monitorMsgPerS", g.monitorMsgPerS());
-                ingest.put("mosquittoSubMsgPerS", g.subMsgPerS());
-                g.monitorRounds().forEach(ingest.putArray("monitorRounds")::add);
-                g.subRounds().forEach(ingest.putArray("mosquittoSubRounds")::add);
-                ingest.put("ratio", g.monitorMsgPerS() / g.subMsgPerS());
-                ingest.put("target", INGEST_TARGET);
-                ingest.put("met", g.monitorMsgPerS() / g.subMsgPerS() >= INGEST_TARGET);
+                if (withIngest) {
+                    System.out.println("ingest ...");
+                    ingest(smoke, mosquitto.url(), port, dir, root.putObject("ingest"));
+                }
             }
             ObjectNode machine = root.putObject("machine");
             machine.put("cores", Runtime.getRuntime().availableProcessors());
             machine.put("uptimeBefore", loadBefore);
             machine.put("uptimeAfter", Machine.uptime());
             machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-            machine.put("mosquitto", mosquittoVersion());
+            machine.put("mosquitto", MosquittoBroker.version());
             root.put("smoke", smoke);
             root.put("date", Instant.now().toString());
             Path parent = out.toAbsolutePath().getParent();
@@ -131,9 +142,17 @@ public final class MqttBench {
         }
     }
 
-    static String mosquittoVersion() {
-        String first = Machine.firstLineOf(Mosquitto.binary(), "-h");
-        return first == null ? "?" : first;
+    private static void ingest(boolean smoke, String url, int port, Path dir, ObjectNode ingest) throws Exception {
+        Ingest.Result g = smoke ? Ingest.run(url, port, dir, 100, 1, 1) : Ingest.run(url, port, dir, 20_000, 3, 6);
+        ingest.put("messagesPerRound", g.messages());
+        ingest.put("rounds", g.rounds());
+        ingest.put("monitorMsgPerS", g.monitorMsgPerS());
+        ingest.put("mosquittoSubMsgPerS", g.subMsgPerS());
+        g.monitorRounds().forEach(ingest.putArray("monitorRounds")::add);
+        g.subRounds().forEach(ingest.putArray("mosquittoSubRounds")::add);
+        ingest.put("ratio", g.monitorMsgPerS() / g.subMsgPerS());
+        ingest.put("target", INGEST_TARGET);
+        ingest.put("met", g.monitorMsgPerS() / g.subMsgPerS() >= INGEST_TARGET);
     }
 
     static String fmt(double d) {

@@ -50,11 +50,21 @@ public final class MqttBenchDoc {
                 g.path("mosquittoSubMsgPerS").asDouble(), ri, g.path("target").asDouble(),
                 ri >= g.path("target").asDouble() ? "yes" : "**no**"));
         b.append("\nRound trip, every side of the same run (interleaved blocks; ratio to the raw ping-pong):\n\n");
-        b.append("| side | p50 | p99 | p50 ratio |\n|---|---|---|---|\n");
+        b.append("| side | p50 | p99 | p50 ratio | p99 ratio |\n|---|---|---|---|---|\n");
         for (Iterator<Map.Entry<String, JsonNode>> it = t.path("sides").fields(); it.hasNext();) {
             JsonNode s = it.next().getValue();
-            b.append(String.format(Locale.ROOT, "| %s | %.0f us | %.0f us | %.2fx |%n", s.path("label").asText(),
-                    s.path("p50Us").asDouble(), s.path("p99Us").asDouble(), s.path("ratioP50").asDouble()));
+            b.append(String.format(Locale.ROOT, "| %s | %.0f us | %.0f us | %.2fx | %.2fx |%n", s.path("label").asText(),
+                    s.path("p50Us").asDouble(), s.path("p99Us").asDouble(), s.path("ratioP50").asDouble(),
+                    s.path("p99Us").asDouble() / t.path("rawPahoP99Us").asDouble()));
+        }
+        if (t.has("warmupPerSide")) {
+            b.append(String.format(Locale.ROOT, "%nWhere: the agent (`dev.spindle.agent.Main`, board type sim) and the raw responders each in "
+                    + "their own JVM (`%s`), the callers (`Rpc`, raw Paho) in the harness's JVM, Mosquitto its own process. "
+                    + "Warm-up: %d round trips per side, %s; during the samples: C2 compilations on the board side %d, "
+                    + "compiling in the callers' JVM %d ms.%n", String.join(" ", ChildJvm.BOARD_JVM_FLAGS),
+                    t.path("warmupPerSide").asInt(), t.path("jitSettled").asBoolean() ? "until the JIT compilers had settled"
+                            : "**the JIT compilers had not settled** (warm-up limit reached)",
+                    t.path("boardC2CompilesInSamples").asLong(), t.path("callerCompileMsInSamples").asLong()));
         }
         if (t.has("callerRatioP50")) {
             b.append(String.format(Locale.ROOT, "%nCaller's share (`Rpc` -> raw responder vs raw caller -> raw responder): %.2fx; "

@@ -1,8 +1,7 @@
 package dev.spindle.bench.mqtt;
 
-import dev.spindle.agent.Agent;
-import dev.spindle.agent.AgentConfig;
-import dev.spindle.agent.BoardIo;
+import dev.spindle.agent.Main;
+import dev.spindle.protocol.ProtocolException;
 import dev.spindle.protocol.Reply;
 import dev.spindle.protocol.Topics;
 import dev.spindle.protocol.mqtt.Link;
@@ -10,13 +9,12 @@ import dev.spindle.protocol.mqtt.LinkConfig;
 import dev.spindle.protocol.mqtt.NoDelaySocketFactory;
 import dev.spindle.protocol.mqtt.Rpc;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
@@ -29,20 +27,24 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
- * Benchmark 1: command round trip through Mosquitto. Spindle: {@link Rpc#call} of {@code ping}
- * to an in-process {@link Agent} (BoardIo.NONE), as {@code spindle ping} does (a quick command:
- * the agent answers it on Paho's receiving thread). Peer: two raw Paho clients with TCP_NODELAY,
- * QoS 1 both ways like the protocol, the responder publishing from Paho's callback (the fastest
- * Paho allows).
+ * Benchmark 1: command round trip through Mosquitto, set up as users have it: the board's side
+ * runs in its own process, the caller in this one. Spindle: {@link Rpc#call} of {@code ping}
+ * (what {@code spindle ping} does) to the agent started from its {@link Main} with a config file
+ * in a child JVM (board type {@code sim}, the defaults of a board otherwise; a quick command: the
+ * agent answers it on Paho's receiving thread). Peer: a raw Paho ping-pong with TCP_NODELAY, QoS 1
+ * both ways like the protocol: the requester here, the responder publishing from Paho's callback
+ * in a second child JVM ({@link RawResponders}), started with the same flags as the agent's
+ * ({@link ChildJvm#BOARD_JVM_FLAGS}).
  *
  * <p>Cross sides, to tell the caller's cost from the board's: a raw Paho caller (a request with a
- * fresh id, the reply taken as it comes, not parsed) and a raw Paho responder (finds the id and the
- * reply topic in the request with a byte scan and answers from Paho's callback), each against
- * both Spindle counterparts, and the two raw ones against each other. Also a raw peer with a
- * worker hand-off in the responder ({@link Side#HANDOFF}), what commands that are not quick cost.
+ * fresh id, the reply taken as it comes, not parsed) and a raw Paho responder (in the responders'
+ * process; finds the id and the reply topic with a byte scan and answers from Paho's callback),
+ * each against both Spindle counterparts, and the two raw ones against each other. Also a raw peer
+ * with a worker hand-off in the responder ({@link Side#HANDOFF}), what commands that are not quick
+ * cost.
  *
  * <p>Samples are taken in interleaved blocks, the order rotating, so that load from elsewhere
- * hits every side alike.
+ * hits every side alike. All callers run one at a time on this JVM's main thread.
  */
 final class RoundTrip {
     /** The measured sides, in JSON order. */
@@ -73,7 +75,14 @@ final class RoundTrip {
     record Percentiles(double p50Us, double p99Us) {
     }
 
-    record Result(Map<Side, Percentiles> sides, int samples) {
+    /**
+     * @param warmupPerSide  round trips per side before the samples
+     * @param jitSettled     whether the compilers had settled then ({@link JitWatch}), or the warm-up hit its limit
+     * @param childC2InSamples C2 compilations in the two children while the samples were taken
+     * @param selfCompileMsInSamples this JVM's compilation time (all tiers) meanwhile
+     */
+    record Result(Map<Side, Percentiles> sides, int samples, int warmupPerSide, boolean jitSettled, long childC2InSamples,
+            long selfCompileMsInSamples) {
         double p50(Side s) {
             return sides.get(s).p50Us();
         }
@@ -90,29 +99,53 @@ final class RoundTrip {
     private RoundTrip() {
     }
 
-    static Result run(String url, Path dataDir, int warmup, int blocks, int perBlock) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("board.id", AGENT_BOARD);
-        p.setProperty("fleet", FLEET);
-        p.setProperty("board.type", "sim");
-        p.setProperty("broker.url", url);
-        p.setProperty("data.dir", dataDir.toString());
-        p.setProperty("telemetry.period.s", "60");
-        AgentConfig cfg = AgentConfig.from(p, "bench", dataDir);
-        try (Agent agent = new Agent(cfg, BoardIo.NONE);
+    /**
+     * How long to warm up: {@code min} round trips per side, then rounds of {@code round} per side
+     * until the JIT has settled ({@link #SETTLED_ROUNDS} quiet rounds in a row), at most {@code maxRounds}.
+     */
+    record Warmup(int min, int round, int maxRounds) {
+    }
+
+    /**
+     * At most this many C2 compilations in the children and this many ms of compiling here in a
+     * warm-up round, {@link #SETTLED_ROUNDS} rounds in a row: settled.
+     */
+    static final int SETTLED_CHILD_C2 = 2;
+    static final long SETTLED_SELF_COMPILE_MS = 20;
+    static final int SETTLED_ROUNDS = 2;
+
+    static Result run(String url, Path dataDir, Warmup warmup, int blocks, int perBlock) throws Exception {
+        Files.createDirectories(dataDir);
+        Path cfg = dataDir.resolve("agent.properties");
+        // a board's agent as it is configured on a board: telemetry and the rest at their defaults
+        Files.writeString(cfg, String.join("\n", "board.id=" + AGENT_BOARD, "fleet=" + FLEET, "board.type=sim",
+                "broker.url=" + url, "data.dir=" + dataDir.resolve("data"), ""), StandardCharsets.UTF_8);
+        Path agentJit = dataDir.resolve("agent-jit.log");
+        Path respondersJit = dataDir.resolve("raw-responders-jit.log");
+        JitWatch jit = new JitWatch(List.of(agentJit, respondersJit));
+        try (ChildJvm agent = ChildJvm.start("agent", List.of(JitWatch.logFlag(agentJit)), Main.class.getName(),
+                        dataDir.resolve("agent.log"), "--config", cfg.toString());
+                ChildJvm responders = ChildJvm.start("raw responders", List.of(JitWatch.logFlag(respondersJit)),
+                        RawResponders.class.getName(), dataDir.resolve("raw-responders.log"), url);
                 Link link = new Link(LinkConfig.builder(url, LinkConfig.toolClientId("spindle-ping")).build());
-                RawPingPong raw = new RawPingPong(url, "raw", false);
-                RawPingPong handoff = new RawPingPong(url, "handoff", true);
-                RawResponder responder = new RawResponder(url, Topics.cmd(FLEET, RAW_BOARD, "ping"));
+                RawPingPong raw = new RawPingPong(url, "raw");
+                RawPingPong handoff = new RawPingPong(url, "handoff");
                 RawCaller caller = new RawCaller(url, "bench-cmd-caller")) {
-            agent.start();
             Rpc rpc = new Rpc(link, FLEET);
             link.start();
             if (!link.awaitConnected(30_000)) {
                 throw new IllegalStateException("no connection to " + url);
             }
+            responders.awaitLine(RawResponders.READY, 60_000);
             // the first call also waits until the agent is connected and subscribed
-            Reply first = rpc.call(AGENT_BOARD, "ping", null, 60_000);
+            Reply first;
+            try {
+                first = rpc.call(AGENT_BOARD, "ping", null, 60_000);
+            } catch (ProtocolException e) {
+                agent.checkAlive();
+                throw new IllegalStateException("the agent did not answer ping: " + e.getMessage() + "; its log:\n"
+                        + agent.tail(), e);
+            }
             if (!first.ok()) {
                 throw new IllegalStateException("ping failed: " + first.body());
             }
@@ -128,28 +161,54 @@ final class RoundTrip {
                     case HANDOFF -> handoff::roundTrip;
                 };
             }
-            for (int i = 0; i < warmup; i++) {
-                for (Sampler s : samplers) {
-                    s.sample();
-                }
+            // warm-up: every side alike and through the same loop as the samples (so that loop is compiled
+            // too), until the compilers of all three JVMs have settled in two rounds in a row
+            int warm = 0;
+            int quiet = 0;
+            for (int r = 0; r <= warmup.maxRounds() && quiet < SETTLED_ROUNDS; r++) {
+                JitWatch.Snapshot before = jit.snapshot();
+                int count = r == 0 ? warmup.min() : warmup.round();
+                sampleBlocks(samplers, new long[sides.length][count], Math.max(1, count / perBlock), Math.min(count, perBlock));
+                warm += count;
+                JitWatch.Snapshot after = jit.snapshot();
+                boolean settled = after.childC2() - before.childC2() <= SETTLED_CHILD_C2
+                        && after.selfCompileMs() - before.selfCompileMs() <= SETTLED_SELF_COMPILE_MS;
+                quiet = r > 0 && settled ? quiet + 1 : 0;
+                System.out.printf("  warm-up: %d per side, C2 compilations on the board side +%d, compiling here +%d ms%n",
+                        warm, after.childC2() - before.childC2(), after.selfCompileMs() - before.selfCompileMs());
             }
+            boolean settled = quiet >= SETTLED_ROUNDS;
+            JitWatch.Snapshot start = jit.snapshot();
             long[][] x = new long[sides.length][blocks * perBlock];
-            int n = 0;
-            for (int b = 0; b < blocks; b++) {
-                for (int k = 0; k < sides.length; k++) {
-                    int which = (b + k) % sides.length; // rotating order
-                    for (int i = 0; i < perBlock; i++) {
-                        x[which][n + i] = samplers[which].sample();
-                    }
-                }
-                n += perBlock;
-            }
+            int n = sampleBlocks(samplers, x, blocks, perBlock);
+            JitWatch.Snapshot end = jit.snapshot();
+            agent.checkAlive();
+            responders.checkAlive();
             Map<Side, Percentiles> out = new LinkedHashMap<>();
             for (Side s : sides) {
                 out.put(s, new Percentiles(pct(x[s.ordinal()], 50), pct(x[s.ordinal()], 99)));
             }
-            return new Result(out, n);
+            return new Result(out, n, warm, settled, end.childC2() - start.childC2(),
+                    end.selfCompileMs() - start.selfCompileMs());
         }
+    }
+
+    /**
+     * {@code blocks} rounds of {@code perBlock} round trips per side, the sides' order rotating by one
+     * each round, into {@code x[side]}; @return samples per side
+     */
+    private static int sampleBlocks(Sampler[] samplers, long[][] x, int blocks, int perBlock) throws Exception {
+        int n = 0;
+        for (int b = 0; b < blocks; b++) {
+            for (int k = 0; k < samplers.length; k++) {
+                int which = (b + k) % samplers.length; // rotating order
+                for (int i = 0; i < perBlock; i++) {
+                    x[which][n + i] = samplers[which].sample();
+                }
+            }
+            n += perBlock;
+        }
+        return n;
     }
 
     @FunctionalInterface
@@ -186,14 +245,14 @@ final class RoundTrip {
         return o;
     }
 
-    private static MqttAsyncClient connect(String url, String clientId, MqttCallback callback) throws MqttException {
+    static MqttAsyncClient connect(String url, String clientId, MqttCallback callback) throws MqttException {
         MqttAsyncClient c = new MqttAsyncClient(url, clientId, new MemoryPersistence());
         c.setCallback(callback);
         c.connect(options()).waitForCompletion(30_000);
         return c;
     }
 
-    private static void close(MqttAsyncClient... clients) throws MqttException {
+    static void close(MqttAsyncClient... clients) throws MqttException {
         for (MqttAsyncClient c : clients) {
             try {
                 c.disconnect().waitForCompletion(5000);
@@ -204,56 +263,26 @@ final class RoundTrip {
     }
 
     /**
-     * A requester and a responder, raw Paho, TCP_NODELAY, QoS 1. With {@code handoff}, the
-     * responder does what Spindle's link does for commands that are not quick instead of answering
-     * from Paho's callback: the callback puts the message into a queue, a worker thread takes it and
-     * publishes the pong, waiting for its PUBACK.
+     * The requester of a raw Paho ping-pong (TCP_NODELAY, QoS 1): publishes {@code bench/NAME/ping}
+     * and waits for {@code bench/NAME/pong}, echoed by {@link RawResponders} in its own process
+     * (from Paho's callback, or with a worker hand-off for {@code handoff}).
      */
     static final class RawPingPong implements AutoCloseable {
         private final MqttAsyncClient requester;
-        private final MqttAsyncClient responder;
         private final SynchronousQueue<byte[]> pongs = new SynchronousQueue<>();
-        private final BlockingQueue<byte[]> work = new ArrayBlockingQueue<>(100);
-        private final Thread worker;
         private final String ping;
         private final byte[] payload;
 
-        RawPingPong(String url, String name, boolean handoff) throws Exception {
+        RawPingPong(String url, String name) throws Exception {
             ping = "bench/" + name + "/ping";
             String pong = "bench/" + name + "/pong";
             payload = ("{\"v\":1,\"id\":\"raw-000001\",\"reply\":\"" + pong + "\"}").getBytes(StandardCharsets.UTF_8);
-            MqttAsyncClient[] self = new MqttAsyncClient[1];
-            responder = connect(url, "bench-" + name + "-responder", new Callback() {
-                @Override
-                public void messageArrived(String topic, MqttMessage m) throws Exception {
-                    if (handoff) {
-                        work.offer(m.getPayload());
-                    } else {
-                        self[0].publish(pong, m.getPayload(), 1, false);
-                    }
-                }
-            });
-            self[0] = responder;
             requester = connect(url, "bench-" + name + "-requester", new Callback() {
                 @Override
                 public void messageArrived(String topic, MqttMessage m) throws Exception {
                     pongs.put(m.getPayload());
                 }
             });
-            worker = !handoff ? null : new Thread(() -> {
-                try {
-                    while (true) {
-                        responder.publish(pong, work.take(), 1, false).waitForCompletion(10_000);
-                    }
-                } catch (InterruptedException | MqttException e) {
-                    // closed
-                }
-            }, "bench-" + name + "-worker");
-            if (worker != null) {
-                worker.setDaemon(true);
-                worker.start();
-            }
-            responder.subscribe(ping, 1).waitForCompletion(30_000);
             requester.subscribe(pong, 1).waitForCompletion(30_000);
         }
 
@@ -261,17 +290,14 @@ final class RoundTrip {
             long t0 = System.nanoTime();
             requester.publish(ping, payload, 1, false);
             if (pongs.poll(10, TimeUnit.SECONDS) == null) {
-                throw new IllegalStateException("raw ping-pong lost a message");
+                throw new IllegalStateException("raw ping-pong " + ping + ": no pong within 10 s");
             }
             return System.nanoTime() - t0;
         }
 
         @Override
         public void close() throws Exception {
-            if (worker != null) {
-                worker.interrupt();
-            }
-            RoundTrip.close(requester, responder);
+            RoundTrip.close(requester);
         }
     }
 
@@ -314,71 +340,7 @@ final class RoundTrip {
         }
     }
 
-    /**
-     * A raw Paho responder speaking the command protocol: finds {@code "id"} and {@code "reply"} in
-     * the request with a byte scan (no JSON parser) and answers {@code ok} from Paho's callback.
-     */
-    static final class RawResponder implements AutoCloseable {
-        private static final byte[] ID = "\"id\":\"".getBytes(StandardCharsets.UTF_8);
-        private static final byte[] REPLY = "\"reply\":\"".getBytes(StandardCharsets.UTF_8);
-        private static final byte[] HEAD = "{\"v\":1,\"ok\":true,\"pong\":true,\"id\":\"".getBytes(StandardCharsets.UTF_8);
-        private final MqttAsyncClient client;
-
-        RawResponder(String url, String filter) throws Exception {
-            MqttAsyncClient[] self = new MqttAsyncClient[1];
-            client = connect(url, "bench-cmd-responder", new Callback() {
-                @Override
-                public void messageArrived(String topic, MqttMessage m) throws Exception {
-                    byte[] p = m.getPayload();
-                    String reply = string(p, REPLY);
-                    int id = find(p, ID);
-                    int end = indexOf(p, (byte) '"', id);
-                    byte[] out = Arrays.copyOf(HEAD, HEAD.length + (end - id) + 2);
-                    System.arraycopy(p, id, out, HEAD.length, end - id);
-                    out[out.length - 2] = '"';
-                    out[out.length - 1] = '}';
-                    self[0].publish(reply, out, 1, false);
-                }
-            });
-            self[0] = client;
-            client.subscribe(filter, 1).waitForCompletion(30_000);
-        }
-
-        /** @return the index just after {@code key} in {@code p} */
-        private static int find(byte[] p, byte[] key) {
-            outer:
-            for (int i = 0; i + key.length <= p.length; i++) {
-                for (int k = 0; k < key.length; k++) {
-                    if (p[i + k] != key[k]) {
-                        continue outer;
-                    }
-                }
-                return i + key.length;
-            }
-            throw new IllegalArgumentException("no " + new String(key, StandardCharsets.UTF_8) + " in the request");
-        }
-
-        private static int indexOf(byte[] p, byte b, int from) {
-            for (int i = from; i < p.length; i++) {
-                if (p[i] == b) {
-                    return i;
-                }
-            }
-            throw new IllegalArgumentException("unterminated string in the request");
-        }
-
-        private static String string(byte[] p, byte[] key) {
-            int a = find(p, key);
-            return new String(p, a, indexOf(p, (byte) '"', a) - a, StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public void close() throws Exception {
-            RoundTrip.close(client);
-        }
-    }
-
-    private abstract static class Callback implements MqttCallback {
+    abstract static class Callback implements MqttCallback {
         @Override
         public void connectionLost(Throwable cause) {
         }

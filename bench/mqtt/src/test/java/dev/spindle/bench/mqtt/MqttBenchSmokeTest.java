@@ -28,6 +28,8 @@ class MqttBenchSmokeTest {
             assertTrue(r.path("roundTrip").path("sides").path(s.key).path("p50Us").asDouble() > 0, s.key + " in " + r);
         }
         assertTrue(r.path("roundTrip").path("callerRatioP50").asDouble() > 0, r.toString());
+        assertTrue(r.path("roundTrip").path("warmupPerSide").asInt() > 0, r.toString());
+        assertTrue(r.path("roundTrip").has("jitSettled") && r.path("roundTrip").has("boardC2CompilesInSamples"), r.toString());
         assertTrue(r.path("roundTrip").path("boardRatioP50").asDouble() > 0, r.toString());
         for (String f : new String[] {"monitorMsgPerS", "mosquittoSubMsgPerS", "ratio"}) {
             assertTrue(r.path("ingest").path(f).asDouble() > 0, f + " in " + r);
@@ -35,6 +37,6 @@ class MqttBenchSmokeTest {
         assertTrue(r.path("machine").path("uptimeBefore").asText().contains("load"), r.toString());
         String d = Files.readString(doc);
         assertTrue(d.contains("hand-written text") && d.contains(MqttBenchDoc.SECTION.begin()) && d.contains("mosquitto_sub")
-                && d.contains(RoundTrip.Side.RPC_TO_RAW.label), d);
+                && d.contains(RoundTrip.Side.RPC_TO_RAW.label) && d.contains("Warm-up:"), d);
     }
 }

@@ -1,6 +1,7 @@
 package dev.spindle.agent.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spindle.agent.SlotBundles;
@@ -97,6 +98,15 @@ class DeployEventOrderTest {
         }
     }
 
+    /** A controller on a fresh data directory, reporting to {@code host}, with the factory firmware. */
+    private DeployController controller(SlotBundles bundles, RecordingHost host) throws Exception {
+        DeployConfig config = new DeployConfig(List.of(bundles.trust()), false, 100, 60_000, 1_000);
+        DeployController c = new DeployController(config, Files.createDirectories(dir.resolve("data")), "sim", "0.1.0",
+                new AppSpec("test.Factory", null, "factory", "factory", "0"), host);
+        host.controller = c;
+        return c;
+    }
+
     @Test
     void terminalEventsComeWhenTheControllerIsIdle() throws Exception {
         SlotBundles bundles = new SlotBundles(dir.resolve("bundles"));
@@ -104,10 +114,7 @@ class DeployEventOrderTest {
         Path good2 = bundles.signed("slot-app", "2.0.0", "good");
         Path unsigned = bundles.unsigned("slot-app", "3.0.0", "good");
         RecordingHost host = new RecordingHost();
-        DeployConfig config = new DeployConfig(List.of(bundles.trust()), false, 100, 60_000, 1_000);
-        try (DeployController c = new DeployController(config, Files.createDirectories(dir.resolve("data")), "sim",
-                "0.1.0", new AppSpec("test.Factory", null, "factory", "factory", "0"), host)) {
-            host.controller = c;
+        try (DeployController c = controller(bundles, host)) {
             c.boot();
             install(c, host, good, 1); // deploy_done
             install(c, host, unsigned, 2); // refused by the verifier: deploy_failed
@@ -124,13 +131,10 @@ class DeployEventOrderTest {
         SlotBundles bundles = new SlotBundles(dir.resolve("bundles"));
         Path unsigned = bundles.unsigned("slot-app", "3.0.0", "good");
         RecordingHost host = new RecordingHost();
-        DeployConfig config = new DeployConfig(List.of(bundles.trust()), false, 100, 60_000, 1_000);
-        try (DeployController c = new DeployController(config, Files.createDirectories(dir.resolve("data")), "sim",
-                "0.1.0", new AppSpec("test.Factory", null, "factory", "factory", "0"), host)) {
-            host.controller = c;
+        try (DeployController c = controller(bundles, host)) {
             c.boot();
             install(c, host, unsigned, 1); // refused before its manifest counted: no name or version on the mark
-            DeployRefused again = org.junit.jupiter.api.Assertions.assertThrows(DeployRefused.class,
+            DeployRefused again = assertThrows(DeployRefused.class,
                     () -> c.install(unsigned, SlotBundles.sha256(unsigned), false));
             assertEquals(Failures.PREVIOUSLY_FAILED, again.reason());
             assertTrue(again.getMessage().startsWith("this bundle (") && !again.getMessage().contains("null"),

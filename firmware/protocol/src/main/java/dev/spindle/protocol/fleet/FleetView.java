@@ -9,6 +9,7 @@ import dev.spindle.protocol.StateMessage;
 import dev.spindle.protocol.TelemetryMessage;
 import dev.spindle.protocol.Topics;
 import dev.spindle.protocol.Wire;
+import dev.spindle.protocol.mqtt.Inbound;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,9 +26,15 @@ import java.util.TreeMap;
  * <li>offline when that state says so; stale when it says online but nothing was heard for
  *     {@value Wire#STALE_PERIODS} telemetry periods; online otherwise.</li>
  * </ul>
- * "Heard" is the earlier of the message's own {@code ts} and the time it arrived: a retained
- * telemetry delivered now but written long ago does not make a dead board look alive. This
- * assumes board clocks roughly in sync (NTP).
+ * "Heard" is, for a telemetry newer than one this view already had from the board, when it
+ * arrived: the board sent it after this consumer subscribed (a subscription brings one retained
+ * message per topic), so it was up a moment ago however long the message took on the way, and a
+ * slow pipeline on a loaded host does not make live boards look stale. For the first telemetry of
+ * a board, for one that carries MQTT's retain flag (delivered because this consumer subscribed)
+ * and for states, it is the earlier of the message's own {@code ts} and its arrival: a retained
+ * telemetry delivered now but written long ago does not make a dead board look alive. (Why not the
+ * retain flag alone: Moquette 0.17, the embedded broker, sends retained messages without it.)
+ * This assumes board clocks roughly in sync (NTP).
  *
  * <p>Thread-safe (every method synchronizes on this).
  */
@@ -53,23 +60,35 @@ public final class FleetView {
         StateMessage state;
         TelemetryMessage telemetry;
         double telemetryPeriodS; // of the newest telemetry, also when only its times were given
+        long telemetryTs; // ts of the newest telemetry taken, 0 before the first
         long lastSeenMs;
     }
 
     private final Map<String, Entry> boards = new TreeMap<>(); // guarded by this; key fleet/board
 
     /**
-     * Takes a message of any Spindle topic (others are ignored).
+     * Takes a message of any Spindle topic as a {@link dev.spindle.protocol.mqtt.Link} delivered it
+     * (others are ignored).
      *
      * @return true when it changed what is known
      */
-    public synchronized boolean accept(String topic, byte[] payload, long nowMs) {
-        return accept(topic, payload, null, nowMs);
+    public synchronized boolean accept(Inbound m, long nowMs) {
+        return accept(m.topic(), m.payload(), null, m.retained(), nowMs);
     }
 
-    /** {@link #accept(String, byte[], long)} of a payload already parsed (a monitor parses it once). */
-    public synchronized boolean accept(String topic, JsonNode body, long nowMs) {
-        return accept(topic, null, body, nowMs);
+    /** {@link #accept(Inbound, long)} of a topic and payload; {@code retained} as MQTT delivered it. */
+    public synchronized boolean accept(String topic, byte[] payload, boolean retained, long nowMs) {
+        return accept(topic, payload, null, retained, nowMs);
+    }
+
+    /** {@link #accept(Inbound, long)} of a message whose origin is not known: counted as retained. */
+    public synchronized boolean accept(String topic, byte[] payload, long nowMs) {
+        return accept(topic, payload, null, true, nowMs);
+    }
+
+    /** {@link #accept(Inbound, long)} of a payload already parsed (a monitor parses it once). */
+    public synchronized boolean accept(String topic, JsonNode body, boolean retained, long nowMs) {
+        return accept(topic, null, body, retained, nowMs);
     }
 
     private <T> T read(byte[] payload, JsonNode body, Class<T> type) throws ProtocolException {
@@ -83,7 +102,7 @@ public final class FleetView {
         }
     }
 
-    private boolean accept(String topic, byte[] payload, JsonNode body, long nowMs) {
+    private boolean accept(String topic, byte[] payload, JsonNode body, boolean retained, long nowMs) {
         Topics.Parsed p = Topics.parse(topic).orElse(null);
         if (p == null) {
             return false;
@@ -107,7 +126,7 @@ public final class FleetView {
                 }
                 e.telemetry = t;
                 e.telemetryPeriodS = t.periodS();
-                e.lastSeenMs = Math.max(e.lastSeenMs, heard(t.ts(), nowMs));
+                e.lastSeenMs = Math.max(e.lastSeenMs, heardTelemetry(e, t.ts(), retained, nowMs));
                 return true;
             }
         } catch (ProtocolException e) {
@@ -124,13 +143,13 @@ public final class FleetView {
      * @return true when it changed what is known (false: an older session's telemetry)
      */
     public synchronized boolean acceptTelemetry(String fleet, String board, long session, long ts, double periodS,
-            long nowMs) {
+            boolean retained, long nowMs) {
         Entry e = boards.computeIfAbsent(fleet + "/" + board, k -> new Entry());
         if (e.state != null && session < e.state.session()) {
             return false;
         }
         e.telemetryPeriodS = periodS;
-        e.lastSeenMs = Math.max(e.lastSeenMs, heard(ts, nowMs));
+        e.lastSeenMs = Math.max(e.lastSeenMs, heardTelemetry(e, ts, retained, nowMs));
         return true;
     }
 
@@ -150,8 +169,16 @@ public final class FleetView {
         return s.ts() < current.ts();
     }
 
+    /** The class comment's "heard" of a state, or of a telemetry that may be retained. */
     private static long heard(long ts, long now) {
         return ts > 0 ? Math.min(ts, now) : now;
+    }
+
+    /** The class comment's "heard" of a telemetry; records its ts. Caller holds the lock. */
+    private static long heardTelemetry(Entry e, long ts, boolean retained, long now) {
+        boolean live = !retained && e.telemetryTs > 0 && ts > e.telemetryTs;
+        e.telemetryTs = Math.max(e.telemetryTs, ts);
+        return live ? now : heard(ts, now);
     }
 
     /** @return every board, by fleet then board id, with its status at {@code nowMs} */

@@ -41,19 +41,6 @@ public final class Backoff {
         return Math.min(capMs, baseMs << n);
     }
 
-    /**
-     * Like {@link #nextDelayMs()}, with the window at least {@code floorMs} wide (still capped):
-     * after a lost connection, a fleet that lost its broker at one instant comes back spread over
-     * {@code floorMs} however early the broker returns.
-     */
-    public long nextDelayMs(long floorMs) {
-        long ceiling = Math.max(ceilingMs(attempt), Math.min(floorMs, capMs));
-        if (attempt < 62) {
-            attempt++;
-        }
-        return (long) (random.nextDouble() * ceiling);
-    }
-
     public void reset() {
         attempt = 0;
     }

@@ -33,8 +33,9 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * <li>Its own reconnect loop: Paho's automatic reconnect never retries a failed first connect and
  *     has no jitter. Here every failed or lost connection is retried after
  *     {@link Backoff exponential backoff with full jitter}, capped; after a lost connection the
- *     jitter window is at least the reconnect spread (20 s by default), so a fleet whose broker
- *     restarted does not come back all in the same second.</li>
+ *     retries keep to slots of a random phase in the reconnect spread (20 s by default,
+ *     {@link SpreadSchedule}), so a fleet whose broker restarted comes back at an even rate of a
+ *     twentieth of it a second, however long the broker was away.</li>
  * <li>Resubscribe on every connect: with a clean session the broker forgets subscriptions, and
  *     Paho keeps none. {@link #subscribe} records the filter; each connect subscribes all again
  *     before {@link ConnectionListener#connected} is told.</li>
@@ -202,7 +203,7 @@ public final class Link implements AutoCloseable {
      * Paho callback (the link's own worker and listeners are fine).
      *
      * @throws LinkException when connected but the broker refused or did not answer (the filter
-     *                       stays recorded and is tried again at the next connect)
+     *                       stays recorded and is tried again at the next connect))
      */
     public void subscribe(String filter, int qos, MessageHandler handler) throws LinkException {
         subscribe(new Subscription(filter, qos, null, handler));
@@ -460,8 +461,11 @@ public final class Link implements AutoCloseable {
     // ---- connection thread -----------------------------------------------------------------
 
     private void connectionLoop() {
-        Backoff backoff = new Backoff(config.backoffBaseMs, config.backoffCapMs, new Random());
-        boolean wasConnected = false; // once connected, retries are spread (LinkConfig.Builder#reconnectSpread)
+        Random random = new Random();
+        Backoff backoff = new Backoff(config.backoffBaseMs, config.backoffCapMs, random);
+        // once a connection was up, retries keep to the spread's slots (LinkConfig.Builder#reconnectSpread)
+        SpreadSchedule spread = config.reconnectSpreadMs > 0 ? new SpreadSchedule(config.reconnectSpreadMs, random) : null;
+        boolean wasConnected = false;
         while (isRunning()) {
             IMqttToken connecting = null;
             try {
@@ -499,6 +503,9 @@ public final class Link implements AutoCloseable {
                 if (!isRunning()) {
                     return;
                 }
+                if (spread != null) {
+                    spread.lost(System.currentTimeMillis());
+                }
                 tellDisconnected(cause);
             } catch (MqttException | LinkException e) {
                 synchronized (lock) {
@@ -519,16 +526,27 @@ public final class Link implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            long delay = backoff.nextDelayMs(wasConnected ? config.reconnectSpreadMs : 0);
-            synchronized (lock) {
-                long until = System.currentTimeMillis() + delay;
-                try {
-                    for (long left = delay; running && left > 0; left = until - System.currentTimeMillis()) {
-                        lock.wait(left);
-                    }
-                } catch (InterruptedException e) {
-                    return;
+            boolean spreading = wasConnected && spread != null;
+            long delay = spreading ? spread.delayMs(System.currentTimeMillis()) : backoff.nextDelayMs();
+            try {
+                sleepUnlessStopped(delay);
+                // woke too late for the slot (this host was stalled): the next slot, rather than
+                // joining every other board that woke late at the same moment (SpreadSchedule)
+                while (spreading && isRunning() && spread.late(System.currentTimeMillis())) {
+                    sleepUnlessStopped(spread.delayMs(System.currentTimeMillis()));
                 }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Waits {@code ms} on the lock, returning early when the link is closed. */
+    private void sleepUnlessStopped(long ms) throws InterruptedException {
+        synchronized (lock) {
+            long until = System.currentTimeMillis() + ms;
+            for (long left = ms; running && left > 0; left = until - System.currentTimeMillis()) {
+                lock.wait(left);
             }
         }
     }

@@ -20,6 +20,9 @@ public final class LinkConfig {
     final long reconnectSpreadMs;
     final long connectAckTimeoutMs;
     final int queueCapacity;
+    /** How long a publish or subscribe waits for its acknowledgement unless set otherwise. */
+    public static final long DEFAULT_OPERATION_TIMEOUT_MS = 10_000;
+
     final long operationTimeoutMs;
     final Supplier<Will> will;
     final boolean cleanSession;
@@ -63,6 +66,11 @@ public final class LinkConfig {
      * @param serverUri {@code tcp://host:port} (or {@code ssl://})
      * @param clientId  unique per process: a board uses its board id, a tool {@link #toolClientId(String)}
      */
+    /** How long a publish or subscribe waits for the broker's acknowledgement, ms. */
+    public long operationTimeoutMs() {
+        return operationTimeoutMs;
+    }
+
     public static Builder builder(String serverUri, String clientId) {
         return new Builder(serverUri, clientId);
     }
@@ -85,7 +93,7 @@ public final class LinkConfig {
         private long reconnectSpreadMs = 20_000;
         private long connectAckTimeoutMs = 30_000;
         private int queueCapacity = 10_000;
-        private long operationTimeoutMs = 10_000;
+        private long operationTimeoutMs = DEFAULT_OPERATION_TIMEOUT_MS;
         private Supplier<Will> will;
         private boolean cleanSession = true;
         private boolean backpressure;
@@ -146,20 +154,23 @@ public final class LinkConfig {
         }
 
         /**
-         * After an established connection is lost, every retry until the next connect waits a
-         * uniform random time of at least {@code [0, ms)} (capped by the backoff cap): when a
-         * broker restarts, its whole fleet loses the connection at one instant, and the plain
-         * series (200 ms, 400 ms, ...) would bring it back within a second or two. With a window
-         * of W seconds a fleet of N boards reconnects about N/W a second, and a second's count
-         * varies like a Poisson count around that: with 20 s (the default) 1,000 boards come
-         * back at 50 a second, the busiest second near 65 (6.5 %; a second above 10 % has a
-         * chance near 2 in 10^10), all within W plus the broker's downtime. 10 s would halve the time to
-         * all back, but at 100 a second the busiest second is above a tenth of the fleet in most
-         * restarts (median busiest second 118). A board's own outage costs it W/2 on average before it reconnects; events
-         * wait in the outbox meanwhile. 0: the plain series. A first connect that fails is not
+         * After an established connection is lost, retries keep to slots W apart at a random
+         * phase drawn at the loss ({@link SpreadSchedule}): when a broker restarts, its whole fleet
+         * loses the connection at one instant, and the plain series (200 ms, 400 ms, ...) would
+         * bring it back within a second or two. With W seconds a fleet of N boards reconnects at
+         * about N/W a second whatever the broker's downtime, and a second's count varies like a
+         * Poisson count around that: with 20 s (the default) 1,000 boards come back at 50 a
+         * second, the busiest second near 65 (6.5 %; a second above 10 % has a chance near 2 in
+         * 10^10), every board within W of the broker's return. 10 s would halve that time, but at
+         * 100 a second the busiest second is above a tenth of the fleet in most restarts. A board's
+         * own outage costs it W/2 on average before it reconnects (events wait in the outbox), and
+         * a failed retry costs it W. 0: the plain backoff series. A first connect that fails is not
          * spread (docs/protocol.md, docs/operations.md).
          */
         public Builder reconnectSpread(long ms) {
+            if (ms < 0) {
+                throw new IllegalArgumentException("reconnect spread must be >= 0 ms (0: no spread), got " + ms);
+            }
             reconnectSpreadMs = ms;
             return this;
         }
