@@ -203,7 +203,9 @@ public final class Link implements AutoCloseable {
      * Paho callback (the link's own worker and listeners are fine).
      *
      * @throws LinkException when connected but the broker refused or did not answer (the filter
-     *                       stays recorded and is tried again at the next connect))
+     *                       stays recorded and is tried again at the next connect); a connection
+     *                       lost while the SUBSCRIBE was out is no error: the filter is subscribed
+     *                       at the next connect, before {@link #awaitConnected} returns true
      */
     public void subscribe(String filter, int qos, MessageHandler handler) throws LinkException {
         subscribe(new Subscription(filter, qos, null, handler));
@@ -242,8 +244,28 @@ public final class Link implements AutoCloseable {
             now = connected;
         }
         if (now) {
-            subscribeOnBroker(new String[] {filter}, new int[] {qos});
+            try {
+                subscribeOnBroker(new String[] {filter}, new int[] {qos});
+            } catch (LinkException e) {
+                if (!lostDuringOperation(e)) {
+                    throw e;
+                }
+                // The connection went while the SUBSCRIBE was out. The filter is recorded, and the
+                // connection loop subscribes all recorded filters before it reports the next connect:
+                // the subscription is made then, as if the caller had subscribed while disconnected.
+                LOG.log(Level.DEBUG, "subscribe to " + filter + " deferred to the next connect: " + e.getMessage());
+            }
         }
+    }
+
+    /** True when {@code e} says the connection was lost (or already gone) while an operation was out. */
+    static boolean lostDuringOperation(LinkException e) {
+        if (!(e.getCause() instanceof MqttException me)) {
+            return false;
+        }
+        int reason = me.getReasonCode();
+        return reason == MqttException.REASON_CODE_CONNECTION_LOST || reason == MqttException.REASON_CODE_CLIENT_NOT_CONNECTED
+                || reason == MqttException.REASON_CODE_CLIENT_DISCONNECTING;
     }
 
     /** Forgets a subscription (and unsubscribes when connected; failures there are ignored). */
