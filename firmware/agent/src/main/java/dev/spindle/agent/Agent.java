@@ -235,6 +235,11 @@ public final class Agent implements AutoCloseable {
         return link.isConnected();
     }
 
+    /** @return the steps of the agent's latest connect to the broker, or null before the first */
+    public Link.ConnectTiming lastConnectTiming() {
+        return link.lastConnectTiming();
+    }
+
     /** Starts the app (if configured), the connection and the reporting. Returns at once. */
     public void start() {
         running = true;

@@ -4,6 +4,7 @@ import dev.spindle.agent.Agent;
 import dev.spindle.agent.AgentConfig;
 import dev.spindle.agent.BoardIo;
 import dev.spindle.agent.LogRing;
+import dev.spindle.protocol.mqtt.Link;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -162,6 +163,18 @@ public final class SimFleet implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /** @return each started board's latest connect ({@link Link.ConnectTiming}; boards never connected left out) */
+    public List<Link.ConnectTiming> connectTimings() {
+        List<Link.ConnectTiming> all = new ArrayList<>(agents.size());
+        for (Agent a : agents) {
+            Link.ConnectTiming t = a.lastConnectTiming();
+            if (t != null) {
+                all.add(t);
+            }
+        }
+        return all;
     }
 
     /** Waits until every started board is connected; @return false at the timeout */

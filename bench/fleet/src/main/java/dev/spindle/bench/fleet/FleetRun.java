@@ -269,6 +269,10 @@ final class FleetRun {
         o.putPOJO("reconnectsPerSecond", new ArrayList<>(storm.accepted().values()));
         o.put("peakConnectsProcessedPerS", StormLog.peak(storm.connected()));
         o.putPOJO("connectsProcessedPerSecond", new ArrayList<>(storm.connected().values()));
+        // the same seconds, from the broker's stop on, for reading next to the boards' side
+        o.putPOJO("acceptedFromStop", ConnectSteps.fromSecond(storm.accepted(), stopAt / 1000));
+        o.putPOJO("connectsProcessedFromStop", ConnectSteps.fromSecond(storm.connected(), stopAt / 1000));
+        o.set("boardSide", ConnectSteps.of(fleet.connectTimings(), stopAt).toJson());
         return o;
     }
 

@@ -28,10 +28,32 @@ class FleetBenchDocTest {
 
         assertTrue(t.contains("**The run stopped early:** 3 of the 100 boards"), t);
         assertTrue(t.contains("| 12.5 s |"), t);
-        assertTrue(t.contains("65 (6.5 % of the fleet) over 20 seconds | at most 10 % | yes"), t);
+        assertTrue(t.contains("65 (6.5 %) / - over 20 seconds | at most 10 % of the fleet | yes"), t);
         assertTrue(t.contains("147 / - MiB"), "a figure the run did not reach is a dash: " + t);
         assertFalse(t.contains("after the restart: monitor lost"), "no row for the second window it never ran: " + t);
         assertFalse(t.contains("rollout of a"), "no rollout row without a finished rollout: " + t);
+    }
+
+    @Test
+    void theStormTargetNeedsBothTheSocketsAndTheConnectsWithinATenth() {
+        ObjectNode r = Json.object();
+        r.put("boards", 1000);
+        ObjectNode s = r.putObject("restart");
+        s.put("allBackS", 21.0).put("brokerDownMs", 1800).put("peakReconnectsPerS", 90).put("peakConnectsProcessedPerS", 132)
+                .put("secondsWithReconnects", 21);
+        s.putArray("acceptedFromStop").add(0).add(90);
+        s.putArray("connectsProcessedFromStop").add(0).add(0).add(132);
+        ObjectNode bs = s.putObject("boardSide");
+        bs.put("connectSentPeakPerS", 131).put("attemptToConnectSentP50Ms", 302).put("attemptToConnectSentP99Ms", 1400);
+        bs.putArray("connectSentPerSecond").add(0).add(0).add(131);
+
+        String t = FleetBenchDoc.table(r);
+
+        assertTrue(t.contains("90 (9.0 %) / 132 (13.2 %) over 21 seconds | at most 10 % of the fleet | **no**"), t);
+        assertTrue(t.contains("131 (13.1 %); 302 / 1400 ms"), t);
+        assertTrue(t.contains("board sockets accepted [0,90]; their CONNECTs processed [0,0,132]; the boards' CONNECTs written [0,0,131]"), t);
+        s.put("peakConnectsProcessedPerS", 100);
+        assertTrue(FleetBenchDoc.table(r).contains("/ 100 (10.0 %) over 21 seconds | at most 10 % of the fleet | yes"));
     }
 
     @Test

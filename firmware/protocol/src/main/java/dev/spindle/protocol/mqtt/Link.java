@@ -155,6 +155,18 @@ public final class Link implements AutoCloseable {
         return t;
     });
 
+    /**
+     * The steps of the link's latest successful connect, wall-clock ms ({@code -1}: the step did not
+     * apply). Shows where a connect's time went: the slot it waited for after a lost connection
+     * ({@link SpreadSchedule}), the start of the attempt, the CONNECT written on the socket (plain
+     * TCP only), the CONNACK, and connected (subscriptions made again).
+     */
+    public record ConnectTiming(long slotMs, long attemptMs, long connectSentMs, long connackMs, long connectedMs) {
+    }
+
+    private volatile ConnectTiming lastConnect; // written by the connection thread only
+    private volatile long connectSentMs; // the current attempt's CONNECT write, from its socket
+
     public Link(LinkConfig config) {
         this.config = config;
         this.inbound = new ArrayBlockingQueue<>(config.queueCapacity);
@@ -187,6 +199,11 @@ public final class Link implements AutoCloseable {
 
     public String clientId() {
         return config.clientId;
+    }
+
+    /** @return the steps of the latest successful connect, or null before the first */
+    public ConnectTiming lastConnectTiming() {
+        return lastConnect;
     }
 
     public String serverUri() {
@@ -488,15 +505,20 @@ public final class Link implements AutoCloseable {
         // once a connection was up, retries keep to the spread's slots (LinkConfig.Builder#reconnectSpread)
         SpreadSchedule spread = config.reconnectSpreadMs > 0 ? new SpreadSchedule(config.reconnectSpreadMs, random) : null;
         boolean wasConnected = false;
+        long slotMs = -1; // the spread slot this attempt waited for
         while (isRunning()) {
             IMqttToken connecting = null;
             try {
                 synchronized (lock) {
                     lost = false;
                 }
+                connectSentMs = -1;
+                long attemptMs = System.currentTimeMillis();
                 connecting = client.connect(options());
                 connecting.waitForCompletion(config.connectTimeoutS * 1000L + config.connectAckTimeoutMs);
+                long connackMs = System.currentTimeMillis();
                 resubscribeAll();
+                lastConnect = new ConnectTiming(slotMs, attemptMs, connectSentMs, connackMs, System.currentTimeMillis());
                 int n;
                 synchronized (lock) {
                     connected = true;
@@ -557,6 +579,7 @@ public final class Link implements AutoCloseable {
                 while (spreading && isRunning() && spread.late(System.currentTimeMillis())) {
                     sleepUnlessStopped(spread.delayMs(System.currentTimeMillis()));
                 }
+                slotMs = spreading ? spread.slotMs() : -1;
             } catch (InterruptedException e) {
                 return;
             }
@@ -649,7 +672,7 @@ public final class Link implements AutoCloseable {
             }
             o.setHttpsHostnameVerificationEnabled(config.tls.isHostnameChecked());
         } else {
-            o.setSocketFactory(new NoDelaySocketFactory());
+            o.setSocketFactory(new NoDelaySocketFactory(ms -> connectSentMs = ms));
         }
         if (config.username != null) {
             o.setUserName(config.username);

@@ -3,6 +3,7 @@ package dev.spindle.protocol.mqtt;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.util.function.LongConsumer;
 import javax.net.SocketFactory;
 
 /**
@@ -25,16 +26,27 @@ import javax.net.SocketFactory;
 public final class NoDelaySocketFactory extends SocketFactory {
     private final SocketFactory delegate;
     private final boolean plain;
+    private final LongConsumer firstWrite;
 
     /** Plain TCP sockets, with TCP_NODELAY and a buffered input stream. */
     public NoDelaySocketFactory() {
+        this((LongConsumer) null);
+    }
+
+    /**
+     * Plain TCP sockets as {@link #NoDelaySocketFactory()}; {@code firstWrite} is told the
+     * wall-clock time (ms) at which each socket's first bytes (Paho's CONNECT) were written.
+     */
+    NoDelaySocketFactory(LongConsumer firstWrite) {
         this.delegate = SocketFactory.getDefault();
         this.plain = true;
+        this.firstWrite = firstWrite;
     }
 
     public NoDelaySocketFactory(SocketFactory delegate) {
         this.delegate = delegate;
         this.plain = false;
+        this.firstWrite = null;
     }
 
     private static Socket noDelay(Socket s) throws IOException {
@@ -45,7 +57,7 @@ public final class NoDelaySocketFactory extends SocketFactory {
     @Override
     public Socket createSocket() throws IOException {
         if (plain) {
-            return noDelay(new PahoSocket());
+            return noDelay(new PahoSocket(firstWrite));
         }
         return noDelay(delegate.createSocket());
     }

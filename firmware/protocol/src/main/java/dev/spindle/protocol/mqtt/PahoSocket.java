@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.function.LongConsumer;
 
 /**
  * The plain TCP socket the {@link Link} gives Paho: its input stream is buffered (64 KiB), and an
@@ -39,6 +40,12 @@ final class PahoSocket extends Socket {
     private OutputStream out; // guarded by this
     private boolean written; // guarded by this
     private boolean closed; // guarded by this
+    /** Told the wall-clock time of the first write (Paho's CONNECT), once; may be null. */
+    private final LongConsumer firstWrite;
+
+    PahoSocket(LongConsumer firstWrite) {
+        this.firstWrite = firstWrite;
+    }
 
     @Override
     public synchronized InputStream getInputStream() throws IOException {
@@ -77,10 +84,16 @@ final class PahoSocket extends Socket {
         super.close();
     }
 
-    private synchronized void wrote() {
-        if (!written) {
+    private void wrote() {
+        synchronized (this) {
+            if (written) {
+                return;
+            }
             written = true;
             notifyAll();
+        }
+        if (firstWrite != null) {
+            firstWrite.accept(System.currentTimeMillis()); // outside the lock: the consumer is not ours
         }
     }
 

@@ -69,6 +69,11 @@ final class SpreadSchedule {
         return delay;
     }
 
+    /** @return the slot the last {@link #delayMs} waited for (wall-clock ms) */
+    long slotMs() {
+        return givenSlotMs;
+    }
+
     /** @return whether a wake-up at {@code nowMs} is too late for the slot last given out */
     boolean late(long nowMs) {
         return nowMs - givenSlotMs > LATE_MS;

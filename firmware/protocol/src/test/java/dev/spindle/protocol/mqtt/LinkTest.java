@@ -43,6 +43,10 @@ class LinkTest {
             assertTrue(down.getMessage().contains("not connected"), down.getMessage());
             try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", port, null)) {
                 assertTrue(sub.awaitConnected(30_000) && pub.awaitConnected(30_000));
+                Link.ConnectTiming first = sub.lastConnectTiming();
+                assertEquals(-1, first.slotMs(), "a first connect waits for no slot: " + first);
+                assertTrue(first.attemptMs() <= first.connectSentMs() && first.connectSentMs() <= first.connectedMs(),
+                        first.toString());
                 pub.publish("t/a", "one".getBytes(StandardCharsets.UTF_8), 1, false);
                 assertEquals("one", got.poll(30, TimeUnit.SECONDS));
             }
@@ -52,6 +56,11 @@ class LinkTest {
                     Thread.sleep(20);
                 }
                 assertEquals(2, connects.get(), "reconnected once");
+                // the reconnect's steps in order; it waited for a slot of the spread (a lost connection)
+                Link.ConnectTiming t = sub.lastConnectTiming();
+                assertTrue(t.slotMs() > 0 && t.slotMs() <= t.attemptMs(), t.toString());
+                assertTrue(t.attemptMs() <= t.connectSentMs() && t.connectSentMs() <= t.connackMs()
+                        && t.connackMs() <= t.connectedMs(), t.toString());
                 assertTrue(pub.awaitConnected(30_000));
                 pub.publish("t/b", "two".getBytes(StandardCharsets.UTF_8), 1, false);
                 assertEquals("two", got.poll(30, TimeUnit.SECONDS), "resubscribed after reconnect");
