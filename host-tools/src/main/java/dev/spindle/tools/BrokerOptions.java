@@ -217,8 +217,13 @@ public final class BrokerOptions {
      * given a longer --timeout must not give up on a SUBACK sooner.
      */
     LinkConfig linkConfig(Resolved r, String tool, boolean backpressure) {
-        return r.link(tool).backoff(100, 2000).backpressure(backpressure)
-                .operationTimeoutMs(Math.max(LinkConfig.DEFAULT_OPERATION_TIMEOUT_MS, timeoutMs)).build();
+        return toolLink(r, tool).backpressure(backpressure).build();
+    }
+
+    /** The builder of every tool's link, the dashboard's too ({@link #linkConfig} says why). */
+    LinkConfig.Builder toolLink(Resolved r, String tool) {
+        return r.link(tool).backoff(100, 2000)
+                .operationTimeoutMs(Math.max(LinkConfig.DEFAULT_OPERATION_TIMEOUT_MS, timeoutMs));
     }
 
     /** The loud warning for --tls-insecure (stderr, once per connect). */

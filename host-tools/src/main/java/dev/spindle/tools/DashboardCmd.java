@@ -40,7 +40,7 @@ final class DashboardCmd extends ToolCommand {
         if (r.tls() != null && !r.tls().isHostnameChecked()) {
             BrokerOptions.warnInsecure();
         }
-        LinkConfig link = r.link("dashboard").backoff(100, 5000).build();
+        LinkConfig link = broker.toolLink(r, "dashboard").backoff(100, 5000).build();
         try (Dashboard d = new Dashboard(new Dashboard.Config(bind, port, link, r.fleet(), broker.timeoutMs))) {
             d.start();
             dashboard = d;

@@ -187,6 +187,7 @@ class FleetToolsTest {
         assertEquals(10_000, o.linkConfig(o.resolve(), "t", false).operationTimeoutMs());
         o.timeoutMs = 30_000; // a loaded broker: its SUBACK comes after the fleet's retained messages
         assertEquals(30_000, o.linkConfig(o.resolve(), "t", false).operationTimeoutMs());
+        assertEquals(30_000, o.toolLink(o.resolve(), "dashboard").build().operationTimeoutMs(), "the dashboard's too");
     }
 
     /** Runs a following command in a thread until {@code until} shows in its output, then stops it. */
