@@ -131,7 +131,9 @@ public final class Agent implements AutoCloseable {
     /**
      * @param sharedTimer runs this agent's telemetry and checks instead of an own {@code agent-timer}
      *                    thread (many agents in one JVM: {@code spindle sim}); null for an own thread.
-     *                    The agent never shuts it down.
+     *                    The agent never shuts it down. With it, the agent's MQTT connection also
+     *                    takes Paho's threads from the JVM's shared pool
+     *                    ({@link LinkConfig.Builder#sharedPahoThreads}).
      */
     public Agent(AgentConfig config, BoardIo io, LogRing log, ScheduledExecutorService sharedTimer) {
         this.config = config;
@@ -160,6 +162,7 @@ public final class Agent implements AutoCloseable {
                 .tls(config.tls())
                 .keepAliveS(config.keepAliveS())
                 .will(this::nextWill)
+                .sharedPahoThreads(sharedTimer != null) // many agents in one JVM: no thread churn per reconnect
                 .build());
         this.intake = new BundleIntake(deploy, bridge, config.dataDir());
         this.transfers = new TransferReceiver(link, config.fleet(), config.boardId(), config.dataDir().resolve("incoming"),

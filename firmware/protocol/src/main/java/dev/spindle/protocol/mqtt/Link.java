@@ -94,7 +94,10 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * that client and makes a new one ({@link #abandonedClients()}, logged).
  *
  * <p>Paho's keep-alive timers of all links in the JVM share one small scheduler instead of a
- * {@code java.util.Timer} thread per connection ({@code spindle sim} runs a thousand links).
+ * {@code java.util.Timer} thread per connection ({@code spindle sim} runs a thousand links); with
+ * {@link LinkConfig.Builder#sharedPahoThreads} Paho's connect, receiver, sender and callback
+ * threads also come from one pool that reuses them from one connection to the next
+ * ({@link PahoThreads}: a reconnect storm makes no threads).
  *
  * <p>{@link #close()} stops the loop, sends DISCONNECT (so the broker does NOT publish the will),
  * and ends both threads. {@link #closeAbruptly()} drops the socket without DISCONNECT, as a
@@ -181,7 +184,7 @@ public final class Link implements AutoCloseable {
         MqttAsyncClient c;
         try {
             c = new MqttAsyncClient(config.serverUri, config.clientId, new MemoryPersistence(),
-                    new ScheduledExecutorPingSender(PINGS), null);
+                    new ScheduledExecutorPingSender(PINGS), config.sharedPahoThreads ? PahoThreads.SHARED : null);
         } catch (MqttException e) {
             throw new IllegalArgumentException("cannot make an MQTT client for " + config.serverUri + ": " + e, e);
         }

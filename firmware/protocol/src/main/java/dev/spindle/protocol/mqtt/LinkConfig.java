@@ -27,6 +27,7 @@ public final class LinkConfig {
     final Supplier<Will> will;
     final boolean cleanSession;
     final boolean backpressure;
+    final boolean sharedPahoThreads;
     final TlsConfig tls; // null for tcp://
 
     private LinkConfig(Builder b) {
@@ -46,6 +47,7 @@ public final class LinkConfig {
         will = b.will;
         cleanSession = b.cleanSession;
         backpressure = b.backpressure;
+        sharedPahoThreads = b.sharedPahoThreads;
         tls = b.serverUri.startsWith("ssl://") ? (b.tls == null ? TlsConfig.systemTrust() : b.tls) : null;
     }
 
@@ -86,6 +88,7 @@ public final class LinkConfig {
         private String username;
         private char[] password;
         private int keepAliveS = 30;
+        private boolean sharedPahoThreads;
         private int connectTimeoutS = 10;
         private int maxInflight = 1000;
         private long backoffBaseMs = 200;
@@ -119,6 +122,21 @@ public final class LinkConfig {
 
         public Builder keepAliveS(int s) {
             keepAliveS = s;
+            return this;
+        }
+
+        /**
+         * Paho's per-connection threads from the JVM's shared pool ({@link PahoThreads}) instead of
+         * new threads at each connect: for a process that runs many links ({@code spindle sim}),
+         * where a reconnect storm would otherwise make thousands of threads at once. Off by
+         * default: with it, a connection reset while Paho starts its threads can leave that
+         * connect polling until the link's connect deadline replaces the client (in
+         * LinkWedgedConnectTest's 60 connects to a resetting listener: one in most runs; none
+         * without the pool). A reconnect storm after a broker restart meets refused connections,
+         * not resets, while the broker is down.
+         */
+        public Builder sharedPahoThreads(boolean on) {
+            sharedPahoThreads = on;
             return this;
         }
 

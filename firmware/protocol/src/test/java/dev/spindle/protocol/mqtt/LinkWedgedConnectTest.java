@@ -78,11 +78,26 @@ class LinkWedgedConnectTest {
                         + link.lastErrorExplained() + ")");
                 long stuck = stuckPahoConnects();
                 assertEquals(0, stuck, stuck + " of " + accepted.get() + " Paho connect threads are stuck polling"
-                        + " for their receiver or sender to start (PahoSocket holds the reset back to prevent it)");
+                        + " for their receiver or sender to start (PahoSocket holds the reset back to prevent it); "
+                        + link.abandonedClients() + " clients replaced; threads: " + pahoThreads());
                 System.out.println("LinkWedgedConnectTest: " + accepted.get() + " dropped connects, " + stuck
                         + " Paho connect threads stuck, " + link.abandonedClients() + " Paho clients replaced");
             }
         }
+    }
+
+    /** The Paho threads of this test's link with their stacks, for a failure message. */
+    private static String pahoThreads() {
+        StringBuilder b = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (t.getName().endsWith(": wedge")) {
+                b.append('\n').append(t.getName()).append(' ').append(t.getState());
+                for (StackTraceElement f : stack) {
+                    b.append("\n    at ").append(f);
+                }
+            }
+        });
+        return b.toString();
     }
 
     /** Paho connect threads of this test's link polling forever in CommsReceiver/CommsSender.start. */
