@@ -494,6 +494,22 @@ public final class Agent implements AutoCloseable {
 
     // ---- events -----------------------------------------------------------------------------
 
+    /**
+     * Sends a {@code note} event from the code that runs this agent (a simulator, a host
+     * application): queued on disk with the agent's own events and sent in order, like them, also
+     * when the broker is away now (docs/protocol.md, "Events").
+     *
+     * @param severity {@code info}, {@code warning} or {@code error}
+     * @throws IllegalArgumentException for another severity
+     */
+    public void note(String severity, String message, Map<String, Object> data) {
+        if (!EventMessage.INFO.equals(severity) && !EventMessage.WARNING.equals(severity)
+                && !EventMessage.ERROR.equals(severity)) {
+            throw new IllegalArgumentException("severity must be info, warning or error, got " + severity);
+        }
+        event(EventMessage.NOTE, severity, message, null, null, data);
+    }
+
     /** Queues an event on disk; the sender publishes it (QoS 1) in order once connected. */
     void event(String type, String severity, String message, String thread, String stack, Map<String, Object> data) {
         EventMessage e;

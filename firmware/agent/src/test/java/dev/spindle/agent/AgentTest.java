@@ -100,6 +100,15 @@ class AgentTest {
                     && e.path("data").path("code").asText().equals("too_large"));
             assertTrue(probe.rpc.call("b1", "ping", null, 30_000).ok(), "still answering");
 
+            // a note from the code that runs the agent: an event like the others; a bad severity is refused
+            agent.note("warning", "from the host", java.util.Map.of("k", 1));
+            JsonNode note = probe.await("events", e -> e.path("type").asText().equals("note")).body();
+            assertEquals("warning", note.path("severity").asText(), note.toString());
+            assertEquals("from the host", note.path("message").asText());
+            assertEquals(1, note.path("data").path("k").asInt());
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> agent.note("loud", "x", java.util.Map.of()));
+
             // a crashing thread: event with its stack, health degraded
             TestApps.crashNow("boom-in-test");
             JsonNode crash = probe.await("events", e -> e.path("type").asText().equals("thread_crashed")).body();

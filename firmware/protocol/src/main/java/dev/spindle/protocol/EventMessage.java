@@ -50,10 +50,13 @@ public record EventMessage(int v, long ts, long session, long seq, String type, 
     /** A bundle transfer failed on the board (data: sha256, code); the sender got the same error. */
     public static final String TRANSFER_FAILED = "transfer_failed";
 
+    /** An event from the code that runs the agent (a simulator, a host application), with its own message and data. */
+    public static final String NOTE = "note";
+
     /** The types this version sends; later versions may add more (consumers must accept unknown ones). */
     public static final String[] TYPES = {AGENT_STARTED, APP_STARTED, APP_STOPPED, APP_FAILED, THREAD_CRASHED,
         DEADLOCK, BAD_REQUEST, EVENTS_DROPPED, STORAGE_FAILED, STORAGE_RECOVERED, DEPLOY_PROGRESS, DEPLOY_DONE,
-        DEPLOY_FAILED, ROLLBACK, DEPLOY_STATE_RECOVERED, TRANSFER_STARTED, TRANSFER_FAILED};
+        DEPLOY_FAILED, ROLLBACK, DEPLOY_STATE_RECOVERED, TRANSFER_STARTED, TRANSFER_FAILED, NOTE};
 
     public static final String INFO = "info";
     public static final String WARNING = "warning";

@@ -4,6 +4,7 @@ import dev.spindle.agent.Agent;
 import dev.spindle.agent.AgentConfig;
 import dev.spindle.agent.BoardIo;
 import dev.spindle.agent.LogRing;
+import dev.spindle.protocol.EventMessage;
 import dev.spindle.protocol.mqtt.Link;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -163,6 +165,13 @@ public final class SimFleet implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /** Every started board queues an info {@code note} event with {@code message} (also while the broker is away). */
+    public void noteAll(String message) {
+        for (Agent a : agents) {
+            a.note(EventMessage.INFO, message, Map.of());
+        }
     }
 
     /** @return each started board's latest connect ({@link Link.ConnectTiming}; boards never connected left out) */

@@ -58,6 +58,11 @@ public final class FleetBenchDoc {
                             processed < 0 ? "-" : f("%d (%.1f %%)", processed, 100.0 * processed / boards),
                             s.path("secondsWithReconnects").asInt()),
                     "at most 10 % of the fleet", met ? "yes" : "**no**");
+            if (s.has("eventsLost")) {
+                row(b, "broker restart: events the boards queued while it was down, delivered / lost (QoS 1)",
+                        f("%d / %d", s.path("eventsDelivered").asInt(), s.path("eventsLost").asInt()), "0 lost",
+                        s.path("eventsLost").asInt() == 0 ? "yes" : "**no**");
+            }
             JsonNode bs = s.path("boardSide");
             if (bs.has("connectSentPeakPerS")) {
                 row(b, "reconnect storm, the boards' side: busiest second of CONNECTs written; attempt to CONNECT written, p50 / p99",

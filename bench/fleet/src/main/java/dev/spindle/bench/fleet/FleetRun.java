@@ -245,13 +245,22 @@ final class FleetRun {
     static ObjectNode restart(Config c, MosquittoBroker broker, Path brokerDir, SimFleet fleet) throws Exception {
         Path log = brokerDir.resolve("mosquitto.log"); // the helper's log_dest
         long logBefore = Files.exists(log) ? Files.size(log) : 0;
-        long stopAt = System.currentTimeMillis();
-        broker.stop();
-        broker.start();
-        long startedAt = System.currentTimeMillis();
-        check(fleet.awaitAllOnline(HANG_GUARD_MS), "after the broker restart only " + fleet.online() + " of "
-                + c.boards() + " boards came back");
-        long allBack = System.currentTimeMillis();
+        String note = "queued while the broker was down";
+        int delivered;
+        long stopAt;
+        long startedAt;
+        long allBack;
+        try (EventWatch events = new EventWatch(broker.url(), FLEET, note)) {
+            stopAt = System.currentTimeMillis();
+            broker.stop();
+            fleet.noteAll(note); // every board queues one event on disk while it has no broker
+            broker.start();
+            startedAt = System.currentTimeMillis();
+            check(fleet.awaitAllOnline(HANG_GUARD_MS), "after the broker restart only " + fleet.online() + " of "
+                    + c.boards() + " boards came back");
+            allBack = System.currentTimeMillis();
+            delivered = events.await(c.boards(), 30_000);
+        }
         byte[] all = Files.readAllBytes(log);
         String after = new String(all, (int) Math.min(logBefore, all.length), (int) (all.length - Math.min(logBefore,
                 all.length)), StandardCharsets.UTF_8);
@@ -259,6 +268,9 @@ final class FleetRun {
         int peak = StormLog.peak(storm.accepted());
         ObjectNode o = Json.object();
         o.put("brokerDownMs", startedAt - stopAt);
+        o.put("eventsQueuedWhileDown", c.boards());
+        o.put("eventsDelivered", delivered);
+        o.put("eventsLost", c.boards() - delivered);
         o.put("allBackS", (allBack - startedAt) / 1000.0);
         o.put("reconnects", storm.reconnects());
         // the target is judged on when the boards reached the broker (sockets accepted), what the
