@@ -47,7 +47,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PahoThreads extends ScheduledThreadPoolExecutor {
     static final int IDLE_S = 60;
 
-    /** The pool every link gives its Paho clients. */
+    /** Numbers the pool's threads; declared before {@link #SHARED}, whose threads use it. */
+    private static final AtomicInteger NUMBER = new AtomicInteger();
+
+    /** The pool the links that ask for it ({@link LinkConfig.Builder#sharedPahoThreads}) give their Paho clients. */
     static final PahoThreads SHARED = new PahoThreads();
 
     private final ThreadPoolExecutor cached;
@@ -64,8 +67,6 @@ final class PahoThreads extends ScheduledThreadPoolExecutor {
             }
         };
     }
-
-    private static final AtomicInteger NUMBER = new AtomicInteger();
 
     /** A pool thread, with the name it goes back to between tasks. */
     private static final class Pooled extends Thread {
