@@ -14,11 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads Paho runs each connection on (its connect, receiver, sender and callback threads),
- * shared by every {@link Link} in the JVM and reused from one connection to the next.
+ * shared by the links in the JVM that ask for it ({@link LinkConfig.Builder#sharedPahoThreads}: the
+ * simulator's agents) and reused from one connection to the next.
  *
  * <h2>Why</h2>
- * Used by links that ask for it ({@link LinkConfig.Builder#sharedPahoThreads}, the simulator's
- * agents). Without an executor Paho 1.2.5 starts four new threads for every connect and lets three of them
+ * Without an executor Paho 1.2.5 starts four new threads for every connect and lets three of them
  * end when the connection goes. One board does not notice. A JVM that runs many links (the
  * simulator's 1,000 boards) does: when the broker restarts, 3,000 threads end at once and then
  * 4,000 are created during the reconnect storm. HotSpot creates threads one at a time under a
@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <h2>How</h2>
  * Paho takes a {@code ScheduledExecutorService} but only calls {@code execute} and
  * {@code submit} on it, and {@code Future.cancel(true)} when it stops a thread; that cancel is
- * ignored ({@link RunsToItsEnd} says why). Tasks go to a cached pool: a task is handed to an idle thread when there is one (a {@link SynchronousQueue} hand-off),
- * else a new thread is made; threads idle for {@value #IDLE_S} s end, so a JVM whose connections
+ * ignored ({@link RunsToItsEnd} says why). Tasks go to a cached pool: a task is handed to an idle
+ * thread when there is one (a {@link SynchronousQueue} hand-off), else a new thread is made; threads idle for {@value #IDLE_S} s end, so a JVM whose connections
  * are steady keeps only the threads it uses. Paho's threads block for the life of their connection
  * (a socket read, a queue wait), so the pool is unbounded, like Paho's own thread per task.
  * Scheduled tasks (Paho 1.2.5 schedules none here) run on this class's one core thread.
