@@ -185,7 +185,13 @@ class AgentProcessTest {
             Thread.sleep(2000); // several crashes happen while the broker is away
             m.start();
             AtomicLong before = new AtomicLong(maxCrash(probe));
-            probe.await("events", e -> crashNumber(e) > before.get() + 20);
+            try {
+                probe.await("events", e -> crashNumber(e) > before.get() + 20);
+            } catch (AssertionError e) {
+                throw new AssertionError("no crash event after " + (before.get() + 20) + " once Mosquitto was back; probe: "
+                        + probe.link.connectCount() + " connects, " + probe.link.abandonedClients() + " clients replaced, last error "
+                        + probe.link.lastErrorExplained() + "; the agent's log ends:\n" + logTail("restart", 40), e);
+            }
             a.destroy();
             assertTrue(a.waitFor(60, TimeUnit.SECONDS));
             probe.await("state", x -> x.path("reason").asText().equals("stopped"));
@@ -206,6 +212,16 @@ class AgentProcessTest {
             assertEquals(List.of(), missing, "crash events " + first + ".." + last + " all arrived");
             assertTrue(last - first > 20, "events before, during and after the outage: " + first + ".." + last);
             assertTrue(probe.link.connectCount() >= 2, "the probe reconnected too");
+        }
+    }
+
+    /** The last {@code lines} lines of a board's agent log, for a failure message. */
+    private String logTail(String board, int lines) {
+        try {
+            List<String> all = Files.readAllLines(dir.resolve(board).resolve("agent.log"), StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (java.io.IOException e) {
+            return "(cannot read the agent's log: " + e + ")";
         }
     }
 

@@ -7,12 +7,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.function.LongConsumer;
 
 /**
- * The plain TCP socket the {@link Link} gives Paho: its input stream is buffered (64 KiB), and an
+ * The plain TCP socket the {@link Link} gives Paho: its input stream is buffered (64 KiB), an
  * error or end of stream on it is held back until something was written to the socket (Paho's
- * CONNECT) or the socket was closed.
+ * CONNECT) or the socket was closed, and of the reader and the writer only the first to meet a
+ * broken connection reports it to Paho.
  *
  * <h2>Why hold the error back</h2>
  * Paho 1.2.5 connects on its own thread: TCP connect, start the receiver thread, poll every 100 ms
@@ -27,10 +29,23 @@ import java.util.function.LongConsumer;
  * start windows: the CONNECT is queued only once both threads were seen running, and the error
  * then ends the connect normally.
  *
+ * <h2>Why only one side reports</h2>
+ * Paho's receiver and sender each call {@code ClientComms.shutdownConnection} when their side of
+ * the socket fails. Paho ignores a second call only while the first is still running; one that
+ * comes after it finished (the sender preempted between its failed write and its call, while
+ * the link had already started the next connect on the same client) shuts down the NEXT
+ * connection: it stops that connection's receiver inside Paho's start poll, and the connect
+ * thread polls forever again (1 stuck thread in about one of ten runs of LinkWedgedConnectTest's
+ * 60 resets). So the first side to fail claims the failure ({@code failedSide}): a reader that
+ * claimed it makes a later failed write return as if the bytes were sent (the connection is
+ * known dead: the receiver's shutdown fails every waiting token and stops the sender), and a
+ * writer that claimed it holds the reader's error until the socket is closed, which Paho does
+ * only after it set its receiver to stop, so the receiver no longer calls for a shutdown.
+ *
  * <p>Paho is the only reader of the socket, so the buffered bytes cannot be missed by anyone.
- * Thread-safety: {@code written} and {@code closed} are guarded by {@code this}; the reader waits
- * on {@code this}, the writer and {@link #close()} notify. The wait is bounded
- * ({@link #HOLD_MAX_MS}) in case Paho never writes.
+ * Thread-safety: {@code written}, {@code closed} and {@code failedSide} are guarded by
+ * {@code this}; a held reader waits on {@code this}, the writer and {@link #close()} notify. The
+ * wait is bounded ({@link #HOLD_MAX_MS}) in case Paho never writes nor closes.
  */
 final class PahoSocket extends Socket {
     /** At most this long is an error held back (Paho writes its CONNECT within milliseconds of the thread starts). */
@@ -40,8 +55,13 @@ final class PahoSocket extends Socket {
     private OutputStream out; // guarded by this
     private boolean written; // guarded by this
     private boolean closed; // guarded by this
+    /** Which side met the broken connection first and reports it to Paho; null while none did. */
+    private Side failedSide; // guarded by this
     /** Told the wall-clock time of the first write (Paho's CONNECT), once; may be null. */
     private final LongConsumer firstWrite;
+
+    /** The two Paho threads that use the socket. */
+    private enum Side { READER, WRITER }
 
     PahoSocket(LongConsumer firstWrite) {
         this.firstWrite = firstWrite;
@@ -62,13 +82,30 @@ final class PahoSocket extends Socket {
                 @Override
                 public void write(int b) throws IOException {
                     wrote();
-                    super.out.write(b);
+                    try {
+                        super.out.write(b);
+                    } catch (IOException e) {
+                        writeFailed(e);
+                    }
                 }
 
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
                     wrote();
-                    super.out.write(b, off, len);
+                    try {
+                        super.out.write(b, off, len);
+                    } catch (IOException e) {
+                        writeFailed(e);
+                    }
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    try {
+                        super.out.flush();
+                    } catch (IOException e) {
+                        writeFailed(e);
+                    }
                 }
             };
         }
@@ -97,11 +134,41 @@ final class PahoSocket extends Socket {
         }
     }
 
-    /** Waits until something was written or the socket closed (at most {@link #HOLD_MAX_MS}). */
-    private synchronized void awaitWrittenOrClosed() {
+    /**
+     * Claims the failure for {@code side} unless the other side claimed it first.
+     *
+     * @return true when {@code side} reports the failure to Paho
+     */
+    private synchronized boolean claimFailure(Side side) {
+        if (failedSide == null) {
+            failedSide = side;
+        }
+        return failedSide == side;
+    }
+
+    /** Rethrows a write error when the writer is the first to fail; swallows it when the reader already reports the failure. */
+    private void writeFailed(IOException e) throws IOException {
+        if (claimFailure(Side.WRITER)) {
+            throw e;
+        }
+        // the reader reports this connection's end: a second report could shut down the next connection
+    }
+
+    /**
+     * Holds the reader's error or end of stream: until something was written or the socket was
+     * closed when the reader reports the failure, until the socket was closed when the writer
+     * already did (at most {@link #HOLD_MAX_MS} either way).
+     */
+    private void holdReaderFailure() {
+        boolean reports = claimFailure(Side.READER);
+        awaitClosedOr(reports);
+    }
+
+    /** Waits until the socket was closed, or until something was written when {@code orWritten} (at most {@link #HOLD_MAX_MS}). */
+    private synchronized void awaitClosedOr(boolean orWritten) {
         long deadline = System.currentTimeMillis() + HOLD_MAX_MS;
         boolean interrupted = false;
-        while (!written && !closed) {
+        while (!(orWritten && written) && !closed) {
             long left = deadline - System.currentTimeMillis();
             if (left <= 0) {
                 break;
@@ -117,7 +184,7 @@ final class PahoSocket extends Socket {
         }
     }
 
-    /** Reads through; an error or end of stream waits for {@link #awaitWrittenOrClosed()} first. */
+    /** Reads through; an error or end of stream waits in {@link #holdReaderFailure()} first. */
     private final class HeldErrors extends FilterInputStream {
         HeldErrors(InputStream in) {
             super(in);
@@ -128,11 +195,13 @@ final class PahoSocket extends Socket {
             try {
                 int b = super.read();
                 if (b < 0) {
-                    awaitWrittenOrClosed();
+                    holdReaderFailure();
                 }
                 return b;
+            } catch (SocketTimeoutException e) {
+                throw e; // a read timeout, not a broken connection: Paho reads on
             } catch (IOException e) {
-                awaitWrittenOrClosed();
+                holdReaderFailure();
                 throw e;
             }
         }
@@ -142,11 +211,13 @@ final class PahoSocket extends Socket {
             try {
                 int n = super.read(b, off, len);
                 if (n < 0) {
-                    awaitWrittenOrClosed();
+                    holdReaderFailure();
                 }
                 return n;
+            } catch (SocketTimeoutException e) {
+                throw e; // a read timeout, not a broken connection: Paho reads on
             } catch (IOException e) {
-                awaitWrittenOrClosed();
+                holdReaderFailure();
                 throw e;
             }
         }
