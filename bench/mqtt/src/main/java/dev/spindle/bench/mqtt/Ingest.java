@@ -29,15 +29,19 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * both are stopped (SIGSTOP), N telemetry messages of 50 boards are published at QoS 1 (the agent's
  * QoS, retained as the agent does) and queue up in Mosquitto, then one consumer is continued
  * (SIGCONT) and timed until its N-th line, then the other. So each drains the same backlog alone,
- * measuring what the consumer can take in rather than the publisher's rate. The order alternates
+ * measuring what the consumer can take in rather than the publisher's rate. The order rotates
  * between rounds; the first rounds warm the monitor's JIT up and are not counted (a monitor is a
  * long-running process).
+ *
+ * <p>A third side is two monitors started with {@code --share} (one MQTT shared subscription),
+ * counted together: the design's way to take in more than one connection can
+ * (docs/benchmarks.md: a single Paho connection decodes on one thread, the floor of the first side).
  */
 final class Ingest {
     static final int BOARDS = 50;
 
-    record Result(double monitorMsgPerS, double subMsgPerS, int messages, int rounds, List<Double> monitorRounds,
-            List<Double> subRounds) {
+    record Result(double monitorMsgPerS, double subMsgPerS, double sharedMsgPerS, int messages, int rounds,
+            List<Double> monitorRounds, List<Double> subRounds, List<Double> sharedRounds) {
     }
 
     private Ingest() {
@@ -58,17 +62,37 @@ final class Ingest {
                 + "(apt-get install -y mosquitto-clients); the ingest benchmark compares against it (.ci/run installs it)");
     }
 
-    /** A consumer process whose stdout lines are counted. */
+    /**
+     * The JSON lines printed by one or more consumer processes measured together, and the
+     * moment their sum reached a target (set by the reader thread that crossed it).
+     */
+    static final class Tally {
+        private final AtomicLong lines = new AtomicLong();
+        private volatile long target = Long.MAX_VALUE;
+        private volatile long reachedAt;
+
+        void add(long c) {
+            if (lines.addAndGet(c) >= target && reachedAt == 0) {
+                reachedAt = System.nanoTime();
+            }
+        }
+
+        long lines() {
+            return lines.get();
+        }
+    }
+
+    /** A consumer process whose stdout lines are counted, into its own count and its side's {@link Tally}. */
     static final class Consumer implements AutoCloseable {
         final String name;
         final Process process;
         final AtomicLong lines = new AtomicLong();
-        volatile long target = Long.MAX_VALUE;
-        volatile long reachedAt;
+        private final Tally tally;
         private final Thread reader;
 
-        Consumer(String name, List<String> command, Path log) throws IOException {
+        Consumer(String name, List<String> command, Path log, Tally tally) throws IOException {
             this.name = name;
+            this.tally = tally;
             process = new ProcessBuilder(command).redirectError(log.toFile()).start();
             reader = new Thread(this::read, "bench-read-" + name);
             reader.setDaemon(true);
@@ -91,10 +115,8 @@ final class Ingest {
                             c++;
                         }
                     }
-                    long now = lines.addAndGet(c);
-                    if (now >= target && reachedAt == 0) {
-                        reachedAt = System.nanoTime();
-                    }
+                    lines.addAndGet(c);
+                    tally.add(c);
                 }
             } catch (IOException e) {
                 // the process ended
@@ -106,23 +128,6 @@ final class Ingest {
             if (k.waitFor() != 0) {
                 throw new IllegalStateException("kill -" + sig + " " + process.pid() + " failed");
             }
-        }
-
-        /** Continues the stopped process and waits for {@code n} more lines; @return messages per second */
-        double drain(long n, long timeoutMs) throws Exception {
-            reachedAt = 0;
-            target = lines.get() + n;
-            long t0 = System.nanoTime();
-            signal("CONT");
-            long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-            while (reachedAt == 0) {
-                if (System.nanoTime() - deadline > 0 || !process.isAlive()) {
-                    throw new IllegalStateException(name + " got " + (lines.get() - target + n) + " of " + n
-                            + " messages" + (process.isAlive() ? " in time" : " and exited " + process.exitValue()));
-                }
-                Thread.sleep(2);
-            }
-            return n / ((reachedAt - t0) / 1e9);
         }
 
         @Override
@@ -137,6 +142,61 @@ final class Ingest {
                 if (!process.waitFor(10, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
+            }
+        }
+    }
+
+    /** One measured side: a consumer process, or several that split the stream (shared subscription). */
+    static final class Side implements AutoCloseable {
+        final String name;
+        final List<Consumer> members = new ArrayList<>();
+        private final Tally tally = new Tally();
+
+        Side(String name) {
+            this.name = name;
+        }
+
+        Side add(String member, List<String> command, Path log) throws IOException {
+            members.add(new Consumer(member, command, log, tally));
+            return this;
+        }
+
+        /** @return true when every member has printed a line (each is subscribed) */
+        boolean ready() {
+            return members.stream().allMatch(c -> c.lines.get() > 0);
+        }
+
+        boolean alive() {
+            return members.stream().allMatch(c -> c.process.isAlive());
+        }
+
+        void signal(String sig) throws IOException, InterruptedException {
+            for (Consumer c : members) {
+                c.signal(sig);
+            }
+        }
+
+        /** Continues the stopped processes and waits for {@code n} more lines in all; @return messages per second */
+        double drain(long n, long timeoutMs) throws Exception {
+            tally.reachedAt = 0;
+            tally.target = tally.lines() + n;
+            long t0 = System.nanoTime();
+            signal("CONT");
+            long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            while (tally.reachedAt == 0) {
+                if (System.nanoTime() - deadline > 0 || !alive()) {
+                    throw new IllegalStateException(name + " got " + (tally.lines() - tally.target + n) + " of " + n
+                            + " messages" + (alive() ? " in time" : ": a process exited"));
+                }
+                Thread.sleep(2);
+            }
+            return n / ((tally.reachedAt - t0) / 1e9);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            for (Consumer c : members) {
+                c.close();
             }
         }
     }
@@ -161,16 +221,27 @@ final class Ingest {
             payloads[b] = Json.bytes(new TelemetryMessage(1, now, 3, 5.0, 12_345.6, 48_234_496L, 268_435_456L, 0.042, 0.61,
                     47.2, 9, 21, "ok", "running", Map.of("17", 1, "27", 0, "22", 1)));
         }
+        List<String> sharedCmd = new ArrayList<>(monitorCmd);
+        sharedCmd.addAll(List.of("--share", "bench-ingest"));
         try (Publisher pub = new Publisher(url);
-                Consumer monitor = new Consumer("spindle monitor --json", monitorCmd, dir.resolve("monitor.err"));
-                Consumer sub = new Consumer("mosquitto_sub", subCmd, dir.resolve("mosquitto_sub.err"))) {
-            // both subscribed: a telemetry message shows up in both outputs
+                Side monitor = new Side("spindle monitor --json").add("monitor", monitorCmd, dir.resolve("monitor.err"));
+                Side sub = new Side("mosquitto_sub").add("mosquitto_sub", subCmd, dir.resolve("mosquitto_sub.err"));
+                Side shared = new Side("2 x spindle monitor --json --share")
+                        .add("shared-1", sharedCmd, dir.resolve("shared-1.err"))
+                        .add("shared-2", sharedCmd, dir.resolve("shared-2.err"))) {
+            List<Side> sides = List.of(monitor, sub, shared);
+            // all subscribed: telemetry shows up in every output (each shared monitor gets some)
             long deadline = System.currentTimeMillis() + 60_000;
-            while (monitor.lines.get() == 0 || sub.lines.get() == 0) {
-                if (System.currentTimeMillis() > deadline || !monitor.process.isAlive() || !sub.process.isAlive()) {
-                    throw new IllegalStateException("consumers not ready: monitor " + monitor.lines + " lines ("
-                            + Files.readString(dir.resolve("monitor.err")) + "), mosquitto_sub " + sub.lines + " lines ("
-                            + Files.readString(dir.resolve("mosquitto_sub.err")) + ")");
+            while (!sides.stream().allMatch(Side::ready)) {
+                if (System.currentTimeMillis() > deadline || !sides.stream().allMatch(Side::alive)) {
+                    StringBuilder why = new StringBuilder("consumers not ready:");
+                    for (Side side : sides) {
+                        for (Consumer c : side.members) {
+                            why.append(' ').append(c.name).append(' ').append(c.lines).append(" lines (")
+                                    .append(Files.readString(dir.resolve(c.name + ".err")).strip()).append(')');
+                        }
+                    }
+                    throw new IllegalStateException(why.toString());
                 }
                 pub.publish(Topics.telemetry(fleet, "warm"), payloads[0]);
                 pub.drain();
@@ -179,26 +250,30 @@ final class Ingest {
             Thread.sleep(300); // the last warm messages
             List<Double> m = new ArrayList<>();
             List<Double> s = new ArrayList<>();
+            List<Double> sh = new ArrayList<>();
             for (int r = 0; r < warmupRounds + rounds; r++) {
-                monitor.signal("STOP");
-                sub.signal("STOP");
+                for (Side side : sides) {
+                    side.signal("STOP");
+                }
                 for (int i = 0; i < n; i++) {
                     int b = i % BOARDS;
                     pub.publish(Topics.telemetry(fleet, "b" + b), payloads[b]);
                 }
                 pub.drain();
                 Thread.sleep(200);
-                boolean monitorFirst = r % 2 == 1;
-                Consumer first = monitorFirst ? monitor : sub;
-                Consumer second = monitorFirst ? sub : monitor;
-                double a = first.drain(n, 120_000);
-                double b = second.drain(n, 120_000);
+                // each drains the same backlog alone; who goes first rotates between rounds
+                double[] rate = new double[sides.size()];
+                for (int k = 0; k < sides.size(); k++) {
+                    int i = (r + k) % sides.size();
+                    rate[i] = sides.get(i).drain(n, 120_000);
+                }
                 if (r >= warmupRounds) {
-                    m.add(monitorFirst ? a : b);
-                    s.add(monitorFirst ? b : a);
+                    m.add(rate[0]);
+                    s.add(rate[1]);
+                    sh.add(rate[2]);
                 }
             }
-            return new Result(Stats.median(m), Stats.median(s), n, rounds, m, s);
+            return new Result(Stats.median(m), Stats.median(s), Stats.median(sh), n, rounds, m, s, sh);
         }
     }
 

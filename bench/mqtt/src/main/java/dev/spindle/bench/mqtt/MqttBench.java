@@ -150,6 +150,9 @@ public final class MqttBench {
         ingest.put("mosquittoSubMsgPerS", g.subMsgPerS());
         g.monitorRounds().forEach(ingest.putArray("monitorRounds")::add);
         g.subRounds().forEach(ingest.putArray("mosquittoSubRounds")::add);
+        ingest.put("sharedMsgPerS", g.sharedMsgPerS());
+        ingest.put("sharedRatio", g.sharedMsgPerS() / g.subMsgPerS());
+        g.sharedRounds().forEach(ingest.putArray("sharedRounds")::add);
         ingest.put("ratio", g.monitorMsgPerS() / g.subMsgPerS());
         ingest.put("target", INGEST_TARGET);
         ingest.put("met", g.monitorMsgPerS() / g.subMsgPerS() >= INGEST_TARGET);

@@ -49,6 +49,11 @@ public final class MqttBenchDoc {
                 g.path("messagesPerRound").asInt(), g.path("rounds").asInt(), g.path("monitorMsgPerS").asDouble(),
                 g.path("mosquittoSubMsgPerS").asDouble(), ri, g.path("target").asDouble(),
                 ri >= g.path("target").asDouble() ? "yes" : "**no**"));
+        if (g.has("sharedMsgPerS")) {
+            double rs = g.path("sharedRatio").asDouble();
+            b.append(String.format(Locale.ROOT, "| (for the analysis) 2 monitors sharing the stream (`--share`, same backlog) | %.0f msg/s | `mosquitto_sub` %.0f msg/s | %.2fx | - | - |%n",
+                    g.path("sharedMsgPerS").asDouble(), g.path("mosquittoSubMsgPerS").asDouble(), rs));
+        }
         b.append("\nRound trip, every side of the same run (interleaved blocks; ratio to the raw ping-pong):\n\n");
         b.append("| side | p50 | p99 | p50 ratio | p99 ratio |\n|---|---|---|---|---|\n");
         for (Iterator<Map.Entry<String, JsonNode>> it = t.path("sides").fields(); it.hasNext();) {
@@ -72,7 +77,11 @@ public final class MqttBenchDoc {
                     t.path("callerRatioP50").asDouble(), t.path("boardRatioP50").asDouble()));
         }
         b.append("\nIngest rounds (msg/s): monitor ").append(list(g.path("monitorRounds")))
-                .append("; mosquitto_sub ").append(list(g.path("mosquittoSubRounds"))).append(".\n\n");
+                .append("; mosquitto_sub ").append(list(g.path("mosquittoSubRounds")));
+        if (g.has("sharedRounds")) {
+            b.append("; 2 sharing monitors ").append(list(g.path("sharedRounds")));
+        }
+        b.append(".\n\n");
         b.append("Machine load: before `").append(m.path("uptimeBefore").asText()).append("`; after `")
                 .append(m.path("uptimeAfter").asText()).append("`.\n");
         return b.toString();

@@ -31,12 +31,12 @@ class MqttBenchSmokeTest {
         assertTrue(r.path("roundTrip").path("warmupPerSide").asInt() > 0, r.toString());
         assertTrue(r.path("roundTrip").has("jitSettled") && r.path("roundTrip").has("boardC2CompilesInSamples"), r.toString());
         assertTrue(r.path("roundTrip").path("boardRatioP50").asDouble() > 0, r.toString());
-        for (String f : new String[] {"monitorMsgPerS", "mosquittoSubMsgPerS", "ratio"}) {
+        for (String f : new String[] {"monitorMsgPerS", "mosquittoSubMsgPerS", "ratio", "sharedMsgPerS", "sharedRatio"}) {
             assertTrue(r.path("ingest").path(f).asDouble() > 0, f + " in " + r);
         }
         assertTrue(r.path("machine").path("uptimeBefore").asText().contains("load"), r.toString());
         String d = Files.readString(doc);
         assertTrue(d.contains("hand-written text") && d.contains(MqttBenchDoc.SECTION.begin()) && d.contains("mosquitto_sub")
-                && d.contains(RoundTrip.Side.RPC_TO_RAW.label) && d.contains("Warm-up:"), d);
+                && d.contains(RoundTrip.Side.RPC_TO_RAW.label) && d.contains("Warm-up:") && d.contains("2 sharing monitors"), d);
     }
 }
