@@ -27,6 +27,7 @@ public final class NoDelaySocketFactory extends SocketFactory {
     private final SocketFactory delegate;
     private final boolean plain;
     private final LongConsumer firstWrite;
+    private final InboundPayloads payloads;
 
     /** Plain TCP sockets, with TCP_NODELAY and a buffered input stream. */
     public NoDelaySocketFactory() {
@@ -38,15 +39,25 @@ public final class NoDelaySocketFactory extends SocketFactory {
      * wall-clock time (ms) at which each socket's first bytes (Paho's CONNECT) were written.
      */
     NoDelaySocketFactory(LongConsumer firstWrite) {
+        this(firstWrite, null);
+    }
+
+    /**
+     * Plain TCP sockets as {@link #NoDelaySocketFactory(LongConsumer)}; with {@code payloads}, the
+     * payloads of received PUBLISH packets bypass Paho's decoding ({@link PayloadBypass}).
+     */
+    NoDelaySocketFactory(LongConsumer firstWrite, InboundPayloads payloads) {
         this.delegate = SocketFactory.getDefault();
         this.plain = true;
         this.firstWrite = firstWrite;
+        this.payloads = payloads;
     }
 
     public NoDelaySocketFactory(SocketFactory delegate) {
         this.delegate = delegate;
         this.plain = false;
         this.firstWrite = null;
+        this.payloads = null;
     }
 
     private static Socket noDelay(Socket s) throws IOException {
@@ -57,7 +68,7 @@ public final class NoDelaySocketFactory extends SocketFactory {
     @Override
     public Socket createSocket() throws IOException {
         if (plain) {
-            return noDelay(new PahoSocket(firstWrite));
+            return noDelay(new PahoSocket(firstWrite, payloads));
         }
         return noDelay(delegate.createSocket());
     }

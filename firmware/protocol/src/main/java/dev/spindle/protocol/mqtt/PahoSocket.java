@@ -63,14 +63,23 @@ final class PahoSocket extends Socket {
     /** The two Paho threads that use the socket. */
     private enum Side { READER, WRITER }
 
+    /** Where the payloads of received PUBLISH packets wait ({@link PayloadBypass}); null: Paho gets them as they are. */
+    private final InboundPayloads payloads;
+
     PahoSocket(LongConsumer firstWrite) {
+        this(firstWrite, null);
+    }
+
+    PahoSocket(LongConsumer firstWrite, InboundPayloads payloads) {
         this.firstWrite = firstWrite;
+        this.payloads = payloads;
     }
 
     @Override
     public synchronized InputStream getInputStream() throws IOException {
         if (in == null) {
-            in = new HeldErrors(new Buffered(super.getInputStream()));
+            InputStream buffered = new Buffered(super.getInputStream());
+            in = new HeldErrors(payloads == null ? buffered : new PayloadBypass(buffered, payloads));
         }
         return in;
     }
