@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -33,15 +34,29 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * between rounds; the first rounds warm the monitor's JIT up and are not counted (a monitor is a
  * long-running process).
  *
- * <p>A third side is two monitors started with {@code --share} (one MQTT shared subscription),
- * counted together: the design's way to take in more than one connection can
- * (docs/benchmarks.md: a single Paho connection decodes on one thread, the floor of the first side).
+ * <p>For the analysis, three more sides: two monitors started with {@code --share} (one MQTT
+ * shared subscription), counted together, the design's way to take in more than one connection
+ * can; and the monitor and {@code mosquitto_sub} over TLS (the broker's TLS listener, a
+ * self-signed certificate both trust), the pair that a fleet on the internet uses.
  */
 final class Ingest {
     static final int BOARDS = 50;
 
-    record Result(double monitorMsgPerS, double subMsgPerS, double sharedMsgPerS, int messages, int rounds,
-            List<Double> monitorRounds, List<Double> subRounds, List<Double> sharedRounds) {
+    /** The sides, in the order they are measured in the first round. */
+    static final String MONITOR = "monitor";
+    static final String SUB = "mosquittoSub";
+    static final String SHARED = "shared";
+    static final String TLS_MONITOR = "tlsMonitor";
+    static final String TLS_SUB = "tlsMosquittoSub";
+
+    /** One side's median and per-round rates (messages per second). */
+    record SideResult(String key, double msgPerS, List<Double> rounds) {
+    }
+
+    record Result(int messages, int rounds, Map<String, SideResult> sides) {
+        SideResult side(String key) {
+            return sides.get(key);
+        }
     }
 
     private Ingest() {
@@ -201,19 +216,32 @@ final class Ingest {
         }
     }
 
-    static Result run(String url, int port, Path dir, int n, int warmupRounds, int rounds) throws Exception {
+    /**
+     * @param tlsUrl the same broker's TLS listener ({@code ssl://127.0.0.1:PORT})
+     * @param caFile the certificate that listener serves, trusted by both TLS consumers
+     */
+    static Result run(String url, int port, String tlsUrl, Path caFile, Path dir, int n, int warmupRounds, int rounds)
+            throws Exception {
         String fleet = "ingest";
         String base = Topics.ROOT + "/" + fleet + "/+/";
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> monitorCmd = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx256m"));
+        List<String> jvm = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx256m"));
         String extra = System.getProperty("bench.monitor.jvmArgs", "").strip(); // e.g. a JFR recording
         if (!extra.isEmpty()) {
-            monitorCmd.addAll(List.of(extra.split("\\s+")));
+            jvm.addAll(List.of(extra.split("\\s+")));
         }
-        monitorCmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                "dev.spindle.tools.SpindleCommand", "monitor", "--json", "--broker", url, "--fleet", fleet));
+        jvm.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.spindle.tools.SpindleCommand", "monitor",
+                "--json", "--fleet", fleet));
+        List<String> monitorCmd = new ArrayList<>(jvm);
+        monitorCmd.addAll(List.of("--broker", url));
+        List<String> tlsMonitorCmd = new ArrayList<>(jvm);
+        tlsMonitorCmd.addAll(List.of("--broker", tlsUrl, "--ca", caFile.toString()));
         List<String> subCmd = List.of(mosquittoSub(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-q", "1",
                 "-i", "bench-mosquitto-sub", "-t", base + Topics.STATE, "-t", base + Topics.EVENTS,
+                "-t", base + Topics.TELEMETRY);
+        List<String> tlsSubCmd = List.of(mosquittoSub(), "-h", "127.0.0.1",
+                "-p", tlsUrl.substring(tlsUrl.lastIndexOf(':') + 1), "--cafile", caFile.toString(), "-q", "1",
+                "-i", "bench-mosquitto-sub-tls", "-t", base + Topics.STATE, "-t", base + Topics.EVENTS,
                 "-t", base + Topics.TELEMETRY);
         byte[][] payloads = new byte[BOARDS][];
         long now = System.currentTimeMillis();
@@ -228,8 +256,13 @@ final class Ingest {
                 Side sub = new Side("mosquitto_sub").add("mosquitto_sub", subCmd, dir.resolve("mosquitto_sub.err"));
                 Side shared = new Side("2 x spindle monitor --json --share")
                         .add("shared-1", sharedCmd, dir.resolve("shared-1.err"))
-                        .add("shared-2", sharedCmd, dir.resolve("shared-2.err"))) {
-            List<Side> sides = List.of(monitor, sub, shared);
+                        .add("shared-2", sharedCmd, dir.resolve("shared-2.err"));
+                Side tlsMonitor = new Side("spindle monitor --json over TLS")
+                        .add("tls-monitor", tlsMonitorCmd, dir.resolve("tls-monitor.err"));
+                Side tlsSub = new Side("mosquitto_sub over TLS").add("tls-mosquitto_sub", tlsSubCmd,
+                        dir.resolve("tls-mosquitto_sub.err"))) {
+            List<Side> sides = List.of(monitor, sub, shared, tlsMonitor, tlsSub);
+            List<String> keys = List.of(MONITOR, SUB, SHARED, TLS_MONITOR, TLS_SUB);
             // all subscribed: telemetry shows up in every output (each shared monitor gets some)
             long deadline = System.currentTimeMillis() + 60_000;
             while (!sides.stream().allMatch(Side::ready)) {
@@ -248,9 +281,10 @@ final class Ingest {
                 Thread.sleep(200);
             }
             Thread.sleep(300); // the last warm messages
-            List<Double> m = new ArrayList<>();
-            List<Double> s = new ArrayList<>();
-            List<Double> sh = new ArrayList<>();
+            List<List<Double>> measured = new ArrayList<>();
+            for (int k = 0; k < sides.size(); k++) {
+                measured.add(new ArrayList<>());
+            }
             for (int r = 0; r < warmupRounds + rounds; r++) {
                 for (Side side : sides) {
                     side.signal("STOP");
@@ -268,12 +302,16 @@ final class Ingest {
                     rate[i] = sides.get(i).drain(n, 120_000);
                 }
                 if (r >= warmupRounds) {
-                    m.add(rate[0]);
-                    s.add(rate[1]);
-                    sh.add(rate[2]);
+                    for (int k = 0; k < sides.size(); k++) {
+                        measured.get(k).add(rate[k]);
+                    }
                 }
             }
-            return new Result(Stats.median(m), Stats.median(s), Stats.median(sh), n, rounds, m, s, sh);
+            Map<String, SideResult> results = new LinkedHashMap<>();
+            for (int k = 0; k < sides.size(); k++) {
+                results.put(keys.get(k), new SideResult(keys.get(k), Stats.median(measured.get(k)), measured.get(k)));
+            }
+            return new Result(n, rounds, results);
         }
     }
 

@@ -54,6 +54,11 @@ public final class MqttBenchDoc {
             b.append(String.format(Locale.ROOT, "| (for the analysis) 2 monitors sharing the stream (`--share`, same backlog) | %.0f msg/s | `mosquitto_sub` %.0f msg/s | %.2fx | - | - |%n",
                     g.path("sharedMsgPerS").asDouble(), g.path("mosquittoSubMsgPerS").asDouble(), rs));
         }
+        if (g.has("tlsRatio")) {
+            b.append(String.format(Locale.ROOT, "| (for the analysis) monitor over TLS (same backlog) | %.0f msg/s | `mosquitto_sub` over TLS %.0f msg/s | %.2fx | - | - |%n",
+                    g.path("tlsMonitorMsgPerS").asDouble(), g.path("tlsMosquittoSubMsgPerS").asDouble(),
+                    g.path("tlsRatio").asDouble()));
+        }
         b.append("\nRound trip, every side of the same run (interleaved blocks; ratio to the raw ping-pong):\n\n");
         b.append("| side | p50 | p99 | p50 ratio | p99 ratio |\n|---|---|---|---|---|\n");
         for (Iterator<Map.Entry<String, JsonNode>> it = t.path("sides").fields(); it.hasNext();) {
@@ -80,6 +85,10 @@ public final class MqttBenchDoc {
                 .append("; mosquitto_sub ").append(list(g.path("mosquittoSubRounds")));
         if (g.has("sharedRounds")) {
             b.append("; 2 sharing monitors ").append(list(g.path("sharedRounds")));
+        }
+        if (g.has("tlsMonitorRounds")) {
+            b.append("; monitor over TLS ").append(list(g.path("tlsMonitorRounds")))
+                    .append("; mosquitto_sub over TLS ").append(list(g.path("tlsMosquittoSubRounds")));
         }
         b.append(".\n\n");
         b.append("Machine load: before `").append(m.path("uptimeBefore").asText()).append("`; after `")

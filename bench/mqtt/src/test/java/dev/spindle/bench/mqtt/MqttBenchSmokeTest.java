@@ -31,7 +31,8 @@ class MqttBenchSmokeTest {
         assertTrue(r.path("roundTrip").path("warmupPerSide").asInt() > 0, r.toString());
         assertTrue(r.path("roundTrip").has("jitSettled") && r.path("roundTrip").has("boardC2CompilesInSamples"), r.toString());
         assertTrue(r.path("roundTrip").path("boardRatioP50").asDouble() > 0, r.toString());
-        for (String f : new String[] {"monitorMsgPerS", "mosquittoSubMsgPerS", "ratio", "sharedMsgPerS", "sharedRatio"}) {
+        for (String f : new String[] {"monitorMsgPerS", "mosquittoSubMsgPerS", "ratio", "sharedMsgPerS", "sharedRatio",
+                "tlsMonitorMsgPerS", "tlsMosquittoSubMsgPerS", "tlsRatio"}) {
             assertTrue(r.path("ingest").path(f).asDouble() > 0, f + " in " + r);
         }
         assertTrue(r.path("machine").path("uptimeBefore").asText().contains("load"), r.toString());

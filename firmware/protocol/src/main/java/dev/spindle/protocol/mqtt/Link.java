@@ -40,7 +40,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  *     Paho keeps none. {@link #subscribe} records the filter; each connect subscribes all again
  *     before {@link ConnectionListener#connected} is told.</li>
  * <li>TCP_NODELAY on the socket ({@link NoDelaySocketFactory}), max in-flight raised.</li>
- * <li>On plain TCP, received payloads bypass Paho's byte-by-byte decoding ({@link PayloadBypass}):
+ * <li>Received payloads bypass Paho's byte-by-byte decoding ({@link PayloadBypass}):
  *     Paho gets each PUBLISH with a token in place of its payload, and the callback swaps the
  *     payload back ({@link InboundPayloads}). It lifted {@code spindle monitor}'s intake from 0.6x
  *     to 1.12x-1.21x of {@code mosquitto_sub}'s (docs/benchmarks.md).</li>
@@ -92,9 +92,9 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * Paho 1.2.5 starts its receiver and sender threads and then polls every 100 ms until it sees
  * each running ({@code CommsReceiver.start}, {@code CommsSender.start}). A connection reset in
  * that window (a broker stopping or starting) stops the thread between two polls, and Paho's
- * connect thread polls forever. On plain TCP {@link PahoSocket} prevents it. As a second line
- * (TLS, or a broker that never answers): when a connect is still not complete at its deadline,
- * or is refused with "connect already in progress" (reason 32110), the link forcibly disconnects
+ * connect thread polls forever. The link's sockets prevent it ({@link PahoStreams}, plain and TLS).
+ * As a second line (a broker that never answers, a cause not yet known): when a connect is still
+ * not complete at its deadline, or is refused with "connect already in progress" (reason 32110), the link forcibly disconnects
  * that client and makes a new one ({@link #abandonedClients()}, logged).
  *
  * <p>Paho's keep-alive timers of all links in the JVM share one small scheduler instead of a
@@ -121,7 +121,7 @@ public final class Link implements AutoCloseable {
      */
     private volatile MqttAsyncClient client;
     private final AtomicLong abandoned = new AtomicLong();
-    /** Payloads of received messages, kept out of Paho's decoding on plain TCP ({@link PayloadBypass}); null on TLS. */
+    /** Payloads of received messages, kept out of Paho's decoding ({@link PayloadBypass}). */
     private final InboundPayloads payloads;
     private final BlockingQueue<Delivery> inbound;
     private final AtomicLong dropped = new AtomicLong();
@@ -179,7 +179,7 @@ public final class Link implements AutoCloseable {
     public Link(LinkConfig config) {
         this.config = config;
         this.inbound = new ArrayBlockingQueue<>(config.queueCapacity);
-        this.payloads = config.tls == null ? new InboundPayloads() : null;
+        this.payloads = new InboundPayloads();
         this.client = newClient();
         if (config.tls != null && !config.tls.isHostnameChecked()) {
             LOG.log(Level.WARNING, "INSECURE: " + config.clientId + " does not check that the broker's certificate "
@@ -527,9 +527,7 @@ public final class Link implements AutoCloseable {
                 connecting = client.connect(options());
                 connecting.waitForCompletion(config.connectTimeoutS * 1000L + config.connectAckTimeoutMs);
                 long connackMs = System.currentTimeMillis();
-                if (payloads != null) {
-                    payloads.forgetOlderThanRecent(); // of messages Paho dropped with an earlier connection
-                }
+                payloads.forgetOlderThanRecent(); // of messages Paho dropped with an earlier connection
                 resubscribeAll();
                 lastConnect = new ConnectTiming(slotMs, attemptMs, connectSentMs, connackMs, System.currentTimeMillis());
                 int n;
@@ -679,7 +677,7 @@ public final class Link implements AutoCloseable {
         if (config.tls != null) {
             try {
                 // a new context at each connect: renewed certificate files are read again
-                o.setSocketFactory(new NoDelaySslSocketFactory(config.tls.socketFactory()));
+                o.setSocketFactory(new NoDelaySslSocketFactory(config.tls.socketFactory(), ms -> connectSentMs = ms, payloads));
             } catch (TlsConfig.TlsFileException e) {
                 throw new LinkException(e.getMessage(), e);
             }
@@ -802,7 +800,7 @@ public final class Link implements AutoCloseable {
         public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
             byte[] payload;
             try {
-                payload = payloads == null ? message.getPayload() : payloads.take(message.getPayload());
+                payload = payloads.take(message.getPayload());
             } catch (IllegalStateException e) {
                 // not expected: every PUBLISH passes PayloadBypass. Said loudly; an exception would end the connection
                 LOG.log(Level.ERROR, config.clientId + ": message on " + topic + " not delivered: " + e.getMessage());

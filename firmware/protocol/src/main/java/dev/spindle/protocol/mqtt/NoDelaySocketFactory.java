@@ -15,13 +15,12 @@ import javax.net.SocketFactory;
  * small reads (fixed header byte, length bytes one by one, the rest), and without a buffer each
  * is a system call. With it, a burst of messages is read in a few large reads (measured in
  * bench/mqtt, docs/benchmarks.md), and its {@code available()} asks the socket only when the
- * buffer is empty ({@link PahoSocket.Buffered}). Paho is the only reader of its socket, so nothing
- * else can miss the bytes that sit in the buffer. SSL sockets are left alone (Paho casts them, and they
- * buffer their records themselves).
+ * buffer is empty ({@link PahoStreams.Buffered}). Paho is the only reader of its socket, so nothing
+ * else can miss the bytes that sit in the buffer.
  *
  * <p>Plain sockets also hold back a read error until Paho has written its CONNECT
- * ({@link PahoSocket}): that closes a race in Paho's connect that leaves its connect thread polling
- * forever.
+ * ({@link PahoStreams}): that closes a race in Paho's connect that leaves its connect thread polling
+ * forever. {@link NoDelaySslSocketFactory}'s sockets get the same streams above their TLS layer.
  */
 public final class NoDelaySocketFactory extends SocketFactory {
     private final SocketFactory delegate;

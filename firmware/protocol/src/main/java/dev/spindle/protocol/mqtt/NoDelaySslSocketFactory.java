@@ -3,18 +3,33 @@ package dev.spindle.protocol.mqtt;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.util.function.LongConsumer;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
  * An {@link SSLSocketFactory} whose sockets have TCP_NODELAY set (see {@link NoDelaySocketFactory}
  * for why). Paho refuses an {@code ssl://} URL unless the factory is an SSLSocketFactory, so the
- * plain wrapper cannot be used there.
+ * plain wrapper cannot be used there. The unconnected sockets Paho asks for
+ * ({@link #createSocket()}) are {@link PahoSslSocket}s: the link's streams above the TLS layer.
  */
 final class NoDelaySslSocketFactory extends SSLSocketFactory {
     private final SSLSocketFactory delegate;
+    private final LongConsumer firstWrite;
+    private final InboundPayloads payloads;
 
     NoDelaySslSocketFactory(SSLSocketFactory delegate) {
+        this(delegate, null, null);
+    }
+
+    /**
+     * @param firstWrite told the wall-clock time (ms) of each socket's first write (Paho's CONNECT); may be null
+     * @param payloads where received payloads wait ({@link PayloadBypass}); null: Paho decodes them itself
+     */
+    NoDelaySslSocketFactory(SSLSocketFactory delegate, LongConsumer firstWrite, InboundPayloads payloads) {
         this.delegate = delegate;
+        this.firstWrite = firstWrite;
+        this.payloads = payloads;
     }
 
     private static Socket noDelay(Socket s) throws IOException {
@@ -34,7 +49,7 @@ final class NoDelaySslSocketFactory extends SSLSocketFactory {
 
     @Override
     public Socket createSocket() throws IOException {
-        return noDelay(delegate.createSocket());
+        return noDelay(new PahoSslSocket((SSLSocket) delegate.createSocket(), firstWrite, payloads));
     }
 
     @Override

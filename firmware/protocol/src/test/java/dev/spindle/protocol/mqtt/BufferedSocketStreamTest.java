@@ -26,7 +26,7 @@ class BufferedSocketStreamTest {
     @Test
     void availableUsesTheBufferFirst() throws IOException {
         Counting socket = new Counting(new byte[] {1, 2, 3, 4, 5});
-        PahoSocket.Buffered in = new PahoSocket.Buffered(socket);
+        PahoStreams.Buffered in = new PahoStreams.Buffered(socket);
         assertEquals(5, in.available(), "empty buffer: the socket is asked");
         assertEquals(1, socket.asked);
         assertEquals(1, in.read()); // fills the buffer with all 5

@@ -4,14 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spindle.protocol.testing.MosquittoBroker;
+import dev.spindle.protocol.testing.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Paho 1.2.5 starts its receiver and sender threads and polls every 100 ms until it sees each
  * running; a reset inside that window stops the thread between two polls and Paho's connect
- * thread polls forever ({@link PahoSocket} explains the fix). Without the fix, 67 of 100 such
+ * thread polls forever ({@link PahoStreams} explains the fix). Without the fix, 67 of 100 such
  * connects left a stuck thread. The resets come 0 to 300 ms after the accept, covering both
  * windows.
  */
@@ -34,8 +40,50 @@ class LinkWedgedConnectTest {
     @Test
     void aConnectDroppedWhilePahoStartsItsThreadsDoesNotWedgeTheLink() throws Exception {
         int port = MosquittoBroker.freePort();
-        AtomicInteger accepted = new AtomicInteger();
         ServerSocket dropper = new ServerSocket();
+        dropsConnectsThenBrokerComesBack(dropper, port, "tcp://127.0.0.1:" + port, null,
+                () -> new MosquittoBroker(dir.resolve("broker"), port));
+    }
+
+    /**
+     * The same over TLS: the reset comes after the TLS handshake (which Paho's connect thread does
+     * before it starts the receiver and sender), inside Paho's start windows; the link's TLS
+     * sockets hold it back as plain ones do ({@link PahoSslSocket}).
+     */
+    @Test
+    void overTlsToo() throws Exception {
+        SelfSignedCertificate cert = SelfSignedCertificate.create(dir.resolve("cert"));
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("broker", TlsConfig.readPrivateKey(cert.key()), new char[0],
+                TlsConfig.readCertificates(cert.certificate(), "test certificate").toArray(new Certificate[0]));
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, new char[0]);
+        SSLContext server = SSLContext.getInstance("TLS");
+        server.init(kmf.getKeyManagers(), null, null);
+        int port = MosquittoBroker.freePort();
+        int plainPort = MosquittoBroker.freePort();
+        ServerSocket dropper = server.getServerSocketFactory().createServerSocket();
+        dropsConnectsThenBrokerComesBack(dropper, port, "ssl://127.0.0.1:" + port,
+                TlsConfig.of(cert.certificate(), null, null),
+                () -> new MosquittoBroker(dir.resolve("broker"), plainPort)
+                        .configure("listener " + port + " 127.0.0.1")
+                        .configure("certfile " + cert.certificate().toAbsolutePath())
+                        .configure("keyfile " + cert.key().toAbsolutePath()));
+    }
+
+    private interface BrokerFactory {
+        MosquittoBroker make() throws IOException;
+    }
+
+    /**
+     * Sixty connects of a link to {@code dropper} are reset 0 to 300 ms after the accept (after the
+     * TLS handshake for an SSL server socket); then the real broker starts on the same port and
+     * the link must connect with no Paho connect thread left stuck.
+     */
+    private void dropsConnectsThenBrokerComesBack(ServerSocket dropper, int port, String url, TlsConfig tls,
+            BrokerFactory broker) throws Exception {
+        AtomicInteger accepted = new AtomicInteger();
         dropper.setReuseAddress(true);
         dropper.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 200);
         Thread accept = new Thread(() -> {
@@ -45,6 +93,9 @@ class LinkWedgedConnectTest {
                     int n = accepted.incrementAndGet();
                     Thread drop = new Thread(() -> {
                         try {
+                            if (s instanceof SSLSocket) {
+                                ((SSLSocket) s).startHandshake();
+                            }
                             Thread.sleep(n * 7 % 300); // drops at different points of Paho's connect
                             s.setSoLinger(true, 0); // a reset, like a broker going down
                             s.close();
@@ -59,7 +110,8 @@ class LinkWedgedConnectTest {
             }
         }, "dropper");
         accept.start();
-        LinkConfig config = LinkConfig.builder("tcp://127.0.0.1:" + port, "wedge")
+        LinkConfig config = LinkConfig.builder(url, "wedge")
+                .tls(tls)
                 .backoff(1, 5)
                 .connectTimeoutS(2)
                 .connectAckTimeoutMs(2000)
@@ -72,16 +124,17 @@ class LinkWedgedConnectTest {
             }
             dropper.close();
             accept.join();
-            try (MosquittoBroker broker = new MosquittoBroker(dir.resolve("broker"), port).start()) {
+            try (MosquittoBroker b = broker.make().start()) {
                 assertTrue(link.awaitConnected(120_000), "the link connects to the broker that is back ("
                         + link.abandonedClients() + " wedged Paho clients replaced; last error: "
                         + link.lastErrorExplained() + ")");
                 long stuck = stuckPahoConnects();
                 assertEquals(0, stuck, stuck + " of " + accepted.get() + " Paho connect threads are stuck polling"
-                        + " for their receiver or sender to start (PahoSocket holds the reset back to prevent it); "
+                        + " for their receiver or sender to start (PahoStreams holds the reset back to prevent it); "
                         + link.abandonedClients() + " clients replaced; threads: " + pahoThreads());
-                System.out.println("LinkWedgedConnectTest: " + accepted.get() + " dropped connects, " + stuck
-                        + " Paho connect threads stuck, " + link.abandonedClients() + " Paho clients replaced");
+                System.out.println("LinkWedgedConnectTest " + url.substring(0, 3) + ": " + accepted.get()
+                        + " dropped connects, " + stuck + " Paho connect threads stuck, " + link.abandonedClients()
+                        + " Paho clients replaced");
             }
         }
     }

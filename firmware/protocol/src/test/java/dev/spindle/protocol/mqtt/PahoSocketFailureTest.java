@@ -106,6 +106,58 @@ class PahoSocketFailureTest {
         assertThrows(IOException.class, () -> out.write(1), "a write to the closed socket still fails");
     }
 
+    /**
+     * A writer that meets the failure first waits a moment for the reader, whose error says more
+     * (on TLS the alert, e.g. "certificate required"; the writer sees only a closed socket), and
+     * lets it report.
+     */
+    @Test
+    void aFailedWriteLetsTheReaderReportWhenItFailsMomentsLater() throws Exception {
+        OutputStream out = socket.getOutputStream();
+        AtomicReference<Throwable> writerSaw = new AtomicReference<>();
+        AtomicReference<Throwable> readerSaw = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try {
+                for (int i = 0; i < 500 && readerSaw.get() == null; i++) { // the reset arrives at once on loopback
+                    out.write(new byte[] {0x10, 0x00});
+                    out.flush();
+                    Thread.sleep(10);
+                }
+            } catch (Throwable t) {
+                writerSaw.set(t);
+            }
+        }, "writer");
+        writer.start();
+        while (writer.isAlive() && !inMethod(writer, "claimForWriter")) { // failed, waiting for the reader
+            Thread.sleep(1);
+        }
+        assertNull(writerSaw.get(), "the failed write waits for the reader before it reports");
+
+        InputStream in = socket.getInputStream();
+        Thread reader = new Thread(() -> {
+            try {
+                int b = in.read();
+                readerSaw.set(b < 0 ? new IOException("end of stream") : new AssertionError("read returned " + b));
+            } catch (Throwable t) {
+                readerSaw.set(t);
+            }
+        }, "reader");
+        reader.start();
+        reader.join(10_000);
+        writer.join(10_000);
+        assertInstanceOf(IOException.class, readerSaw.get(), "the reader reports the failure");
+        assertNull(writerSaw.get(), "the writer's error is not reported a second time");
+    }
+
+    private static boolean inMethod(Thread t, String method) {
+        for (StackTraceElement f : t.getStackTrace()) {
+            if (f.getMethodName().equals(method)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Test
     void aWriteFailsAsUsualWhenNoSideFailedBefore() throws Exception {
         OutputStream out = socket.getOutputStream();
