@@ -30,20 +30,14 @@ public final class NoDelaySocketFactory extends SocketFactory {
 
     /** Plain TCP sockets, with TCP_NODELAY and a buffered input stream. */
     public NoDelaySocketFactory() {
-        this((LongConsumer) null);
+        this(null, null);
     }
 
     /**
-     * Plain TCP sockets as {@link #NoDelaySocketFactory()}; {@code firstWrite} is told the
-     * wall-clock time (ms) at which each socket's first bytes (Paho's CONNECT) were written.
-     */
-    NoDelaySocketFactory(LongConsumer firstWrite) {
-        this(firstWrite, null);
-    }
-
-    /**
-     * Plain TCP sockets as {@link #NoDelaySocketFactory(LongConsumer)}; with {@code payloads}, the
-     * payloads of received PUBLISH packets bypass Paho's decoding ({@link PayloadBypass}).
+     * Plain TCP sockets as {@link #NoDelaySocketFactory()}; {@code firstWrite} (may be null) is told
+     * the wall-clock time (ms) at which each socket's first bytes (Paho's CONNECT) were written;
+     * with {@code payloads}, the payloads of received PUBLISH packets bypass Paho's decoding
+     * ({@link PayloadBypass}).
      */
     NoDelaySocketFactory(LongConsumer firstWrite, InboundPayloads payloads) {
         this.delegate = SocketFactory.getDefault();

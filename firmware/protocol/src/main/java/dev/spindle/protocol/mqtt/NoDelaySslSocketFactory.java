@@ -18,10 +18,6 @@ final class NoDelaySslSocketFactory extends SSLSocketFactory {
     private final LongConsumer firstWrite;
     private final InboundPayloads payloads;
 
-    NoDelaySslSocketFactory(SSLSocketFactory delegate) {
-        this(delegate, null, null);
-    }
-
     /**
      * @param firstWrite told the wall-clock time (ms) of each socket's first write (Paho's CONNECT); may be null
      * @param payloads where received payloads wait ({@link PayloadBypass}); null: Paho decodes them itself

@@ -14,11 +14,10 @@ import java.util.function.LongConsumer;
 final class PahoSocket extends Socket {
     private final PahoStreams streams;
 
-    PahoSocket(LongConsumer firstWrite) {
-        this(firstWrite, null);
-    }
-
-    /** @param payloads where received payloads wait ({@link PayloadBypass}); null: Paho decodes them itself */
+    /**
+     * @param firstWrite told the wall-clock time (ms) of the first write (Paho's CONNECT); may be null
+     * @param payloads where received payloads wait ({@link PayloadBypass}); null: Paho decodes them itself
+     */
     PahoSocket(LongConsumer firstWrite, InboundPayloads payloads) {
         this.streams = new PahoStreams(firstWrite, payloads);
     }

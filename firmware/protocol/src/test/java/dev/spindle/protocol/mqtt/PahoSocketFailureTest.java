@@ -34,7 +34,7 @@ class PahoSocketFailureTest {
     @BeforeEach
     void connectAndReset() throws IOException {
         listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        socket = new PahoSocket(null);
+        socket = new PahoSocket(null, null);
         socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()), 5000);
         try (Socket accepted = listener.accept()) {
             accepted.setSoLinger(true, 0); // close sends a reset
