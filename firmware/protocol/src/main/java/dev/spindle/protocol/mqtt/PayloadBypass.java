@@ -3,6 +3,7 @@ package dev.spindle.protocol.mqtt;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /**
  * Paho's inbound stream with each PUBLISH packet's payload taken out: Paho is given the packet
@@ -22,11 +23,19 @@ import java.io.InputStream;
  * MQTT 3.1.1 framing: a fixed header byte (type in the high nibble; PUBLISH is 3 with QoS in bits
  * 1-2), the remaining length (1-4 bytes, 7 bits each, low first), then for a PUBLISH the topic
  * (2-byte length, UTF-8) and, at QoS 1 or 2, a 2-byte packet id; the payload is the rest. A PUBLISH
- * is read whole: {@code pending} holds the rewritten packet (header, new length, topic, packet id,
- * token) until Paho has read it, and the payload goes into its own array in one bulk read. For any
- * other packet {@code pending} holds its header and {@code passThrough} counts the body bytes
- * still to pass as they are. A PUBLISH whose topic length runs past the packet passes unchanged,
- * for Paho to reject as it would without this stream.
+ * is read whole into {@code body}, in bulk; then {@code pending} holds the rewritten packet
+ * (header, new length, topic, packet id, token) until Paho has read it, and the payload goes to
+ * {@link InboundPayloads}. For any other packet {@code pending} holds its header and
+ * {@code passThrough} counts the body bytes still to pass as they are. A PUBLISH whose topic
+ * length runs past the packet passes unchanged, for Paho to reject as it would without this
+ * stream.
+ *
+ * <h2>Read timeouts</h2>
+ * Paho sets a 1 s read timeout on its socket and reads again after a
+ * {@link java.net.SocketTimeoutException}, keeping what it had read of a packet. So this stream
+ * keeps its progress in fields ({@code head}, {@code body} and their positions) and a timeout
+ * leaves the stream where it was: the next read goes on with the same packet. (A 64 KiB deploy
+ * chunk on a slow link takes longer than 1 s to arrive.)
  *
  * <p>Thread-safety: only Paho's receiving thread reads (Paho is the socket's only reader).
  */
@@ -35,9 +44,17 @@ final class PayloadBypass extends InputStream {
 
     private final InputStream in;
     private final InboundPayloads payloads;
+    /** Bytes of the current packet ready for Paho, from {@code pendingPos} on. */
     private byte[] pending = new byte[0];
     private int pendingPos;
+    /** Body bytes of a packet other than PUBLISH still to pass through unchanged. */
     private long passThrough;
+    /** The fixed header read so far (type byte, then 1-4 length bytes); {@code headLen} 0: between packets. */
+    private final byte[] head = new byte[5];
+    private int headLen;
+    /** The body of the PUBLISH being read (after its fixed header), null while none is. */
+    private byte[] body;
+    private int bodyPos;
 
     PayloadBypass(InputStream in, InboundPayloads payloads) {
         this.in = in;
@@ -84,70 +101,76 @@ final class PayloadBypass extends InputStream {
         in.close();
     }
 
-    /** Reads the next packet's header (and a PUBLISH whole); @return false at the end of the stream between packets */
+    /**
+     * Reads the next packet's fixed header (and a PUBLISH whole), going on from where a read
+     * timeout stopped the last call.
+     *
+     * @return false at the end of the stream between packets
+     */
     private boolean nextPacket() throws IOException {
-        int first = in.read();
-        if (first < 0) {
-            return false;
-        }
-        int remaining = 0;
-        int lengthBytes = 0;
-        int digit;
-        do {
-            digit = in.read();
-            if (digit < 0) {
-                throw new EOFException("the connection ended inside a packet header");
+        if (body == null) {
+            while (!headerComplete()) {
+                int c = in.read();
+                if (c < 0) {
+                    if (headLen == 0) {
+                        return false;
+                    }
+                    throw new EOFException("the connection ended inside a packet header");
+                }
+                head[headLen++] = (byte) c;
             }
-            remaining |= (digit & 0x7f) << (7 * lengthBytes);
-            lengthBytes++;
-        } while ((digit & 0x80) != 0 && lengthBytes < 4);
-        if ((first >> 4) != PUBLISH) {
-            pending = header(first, remaining, 0);
-            pendingPos = 0;
-            passThrough = remaining;
-            return true;
+            int remaining = 0;
+            for (int i = 1; i < headLen; i++) {
+                remaining |= (head[i] & 0x7f) << (7 * (i - 1));
+            }
+            int first = head[0] & 0xff;
+            if ((first >> 4) != PUBLISH) {
+                pending = Arrays.copyOf(head, headLen);
+                pendingPos = 0;
+                passThrough = remaining;
+                headLen = 0;
+                return true;
+            }
+            body = new byte[remaining];
+            bodyPos = 0;
         }
+        while (bodyPos < body.length) { // in bulk: the copy Paho would make byte by byte
+            int n = in.read(body, bodyPos, body.length - bodyPos);
+            if (n < 0) {
+                throw new EOFException("the connection ended inside a PUBLISH packet");
+            }
+            bodyPos += n;
+        }
+        int first = head[0] & 0xff;
+        byte[] packet = body;
+        body = null;
+        headLen = 0;
         int qos = (first >> 1) & 0x3;
-        byte[] topicLength = readUpTo(2, remaining);
-        int variable = topicLength.length == 2
-                ? 2 + ((topicLength[0] & 0xff) << 8 | (topicLength[1] & 0xff)) + (qos > 0 ? 2 : 0)
+        int variable = packet.length >= 2
+                ? 2 + ((packet[0] & 0xff) << 8 | (packet[1] & 0xff)) + (qos > 0 ? 2 : 0)
                 : Integer.MAX_VALUE;
-        if (variable > remaining) { // malformed: passes as it came, for Paho to reject
-            pending = header(first, remaining, topicLength.length);
-            System.arraycopy(topicLength, 0, pending, pending.length - topicLength.length, topicLength.length);
+        if (variable > packet.length) { // malformed: passes as it came, for Paho to reject
+            pending = header(first, packet.length, packet.length);
+            System.arraycopy(packet, 0, pending, pending.length - packet.length, packet.length);
             pendingPos = 0;
-            passThrough = remaining - topicLength.length;
             return true;
         }
         int rewritten = variable + InboundPayloads.TOKEN_BYTES;
         pending = header(first, rewritten, rewritten);
         int p = pending.length - rewritten;
-        pending[p++] = topicLength[0];
-        pending[p++] = topicLength[1];
-        readFully(pending, p, variable - 2); // topic and packet id
-        p += variable - 2;
-        byte[] payload = new byte[remaining - variable];
-        readFully(payload, 0, payload.length); // in bulk: the copy Paho would make byte by byte
-        long token = payloads.put(payload);
+        System.arraycopy(packet, 0, pending, p, variable); // topic length, topic and packet id
+        p += variable;
+        long token = payloads.put(Arrays.copyOfRange(packet, variable, packet.length));
         for (int shift = 56; shift >= 0; shift -= 8) {
             pending[p++] = (byte) (token >>> shift);
         }
         pendingPos = 0;
-        passThrough = 0;
         return true;
     }
 
-    /** Reads {@code n} bytes, or fewer when the packet has only {@code remaining} left. */
-    private byte[] readUpTo(int n, int remaining) throws IOException {
-        byte[] b = new byte[Math.min(n, remaining)];
-        readFully(b, 0, b.length);
-        return b;
-    }
-
-    private void readFully(byte[] b, int off, int len) throws IOException {
-        if (in.readNBytes(b, off, len) < len) {
-            throw new EOFException("the connection ended inside a PUBLISH packet");
-        }
+    /** The type byte, then length bytes up to one without the continuation bit (at most 4). */
+    private boolean headerComplete() {
+        return headLen >= 2 && ((head[headLen - 1] & 0x80) == 0 || headLen == head.length);
     }
 
     /** A fixed header for {@code remaining} bytes, in an array with room for {@code room} more. */

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -98,6 +99,90 @@ class PayloadBypassTest {
             out.add(MqttWireMessage.createWireMessage(Arrays.copyOfRange(stream, start, i)));
         }
         return out;
+    }
+
+    /**
+     * A socket's stream as Paho sets it up: reads return a few bytes at a time, and many end in a
+     * {@link SocketTimeoutException} (Paho's 1 s read timeout) anywhere in a packet.
+     */
+    private static final class Stalling extends InputStream {
+        private final byte[] data;
+        private int pos;
+        int timeouts;
+
+        Stalling(byte[] data) {
+            this.data = data;
+        }
+
+        private void maybeTimeOut() throws SocketTimeoutException {
+            if (RANDOM.nextInt(3) == 0) {
+                timeouts++;
+                throw new SocketTimeoutException("Read timed out");
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            maybeTimeOut();
+            return pos < data.length ? data[pos++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            maybeTimeOut();
+            if (pos == data.length) {
+                return -1;
+            }
+            int n = Math.min(Math.min(len, 1 + RANDOM.nextInt(64)), data.length - pos);
+            System.arraycopy(data, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+    }
+
+    /** Reads as Paho does after a read timeout: again, expecting the stream to go on where it was. */
+    private static byte[] readThroughTimeouts(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[256];
+        while (true) {
+            int n;
+            try {
+                n = in.read(buf, 0, 1 + RANDOM.nextInt(buf.length));
+            } catch (SocketTimeoutException e) {
+                continue;
+            }
+            if (n < 0) {
+                return out.toByteArray();
+            }
+            out.write(buf, 0, n);
+        }
+    }
+
+    @Test
+    void aReadTimeoutInsideAPacketLosesNothing() throws Exception {
+        MqttPublish[] publishes = {
+            publish("spindle/v1/f/b1/telemetry", bytes(330), 1, true, 1),
+            publish("spindle/v1/f/b1/deploy/chunk", bytes(64 * 1024), 1, false, 2),
+            publish("t", new byte[0], 0, false, 0),
+        };
+        byte[] wire = encode(publishes[0], new MqttPubAck(9), publishes[1], new MqttPingResp((byte) 0, new byte[0]),
+                publishes[2]);
+        InboundPayloads payloads = new InboundPayloads();
+        Stalling socket = new Stalling(wire);
+        List<MqttWireMessage> got = decode(readThroughTimeouts(new PayloadBypass(socket, payloads)));
+
+        assertTrue(socket.timeouts > 100, "timeouts inside packets: " + socket.timeouts);
+        assertEquals(5, got.size());
+        assertEquals(9, assertInstanceOf(MqttPubAck.class, got.get(1)).getMessageId());
+        assertInstanceOf(MqttPingResp.class, got.get(3));
+        int[] at = {0, 2, 4};
+        for (int k = 0; k < publishes.length; k++) {
+            MqttPublish p = assertInstanceOf(MqttPublish.class, got.get(at[k]));
+            assertEquals(publishes[k].getTopicName(), p.getTopicName());
+            assertEquals(publishes[k].getMessage().getQos() > 0 ? publishes[k].getMessageId() : 0, p.getMessageId());
+            assertArrayEquals(publishes[k].getMessage().getPayload(), payloads.take(p.getMessage().getPayload()),
+                    "payload " + k);
+        }
     }
 
     @Test
