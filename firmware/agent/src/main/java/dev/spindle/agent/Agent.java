@@ -161,6 +161,7 @@ public final class Agent implements AutoCloseable {
                 .credentials(config.username(), config.password())
                 .tls(config.tls())
                 .keepAliveS(config.keepAliveS())
+                .reconnectSpread(config.reconnectSpreadMs())
                 .will(this::nextWill)
                 .sharedPahoThreads(sharedTimer != null) // many agents in one JVM: no thread churn per reconnect
                 .build());

@@ -32,6 +32,9 @@ import java.util.TreeMap;
  * @param outboxMaxEvents  {@code outbox.max.events}: events kept while the broker is away
  * @param logLines         {@code log.lines}: lines in the log ring
  * @param keepAliveS       {@code broker.keepalive.s}: MQTT keep-alive; the will fires after 1.5 times it
+ * @param reconnectSpreadMs {@code broker.reconnect.spread.ms}: after a lost connection the board
+ *                         retries in slots this far apart, at a random phase
+ *                         ({@code LinkConfig.Builder#reconnectSpread}); 0: the plain backoff
  * @param simSetup         the {@code sim.*} keys (wiring of a simulated board, see {@link HalBoardIo}), by key
  * @param boardOrigin      how {@code boardType} was chosen: configured, or detected from
  *                         {@code board.model.file} ({@link BoardDetector})
@@ -41,8 +44,8 @@ import java.util.TreeMap;
  */
 public record AgentConfig(String boardId, String fleet, String boardType, String brokerUrl, String username,
         char[] password, Path dataDir, double telemetryPeriodS, String appMain, String[] appArgs, String appVersion,
-        Path temperatureFile, int outboxMaxEvents, int logLines, int keepAliveS, Map<String, String> simSetup,
-        String boardOrigin, DeployConfig deploy, TlsConfig tls) {
+        Path temperatureFile, int outboxMaxEvents, int logLines, int keepAliveS, long reconnectSpreadMs,
+        Map<String, String> simSetup, String boardOrigin, DeployConfig deploy, TlsConfig tls) {
 
     /** Never prints the password (records print every component). */
     @Override
@@ -127,7 +130,9 @@ public record AgentConfig(String boardId, String fleet, String boardType, String
                 resolve(baseDir, p.getProperty("temperature.file", "/sys/class/thermal/thermal_zone0/temp").trim()),
                 (int) number(p, source, "outbox.max.events", 1000, 1, 1_000_000),
                 (int) number(p, source, "log.lines", 500, 1, 100_000),
-                (int) number(p, source, "broker.keepalive.s", 30, 1, 3600), sim(p), type.origin(), deploy, tls);
+                (int) number(p, source, "broker.keepalive.s", 30, 1, 3600),
+                (long) number(p, source, "broker.reconnect.spread.ms", 20_000, 0, 600_000), sim(p), type.origin(),
+                deploy, tls);
     }
 
     private static TlsConfig tls(Properties p, String source, Path baseDir, String url) throws Invalid {

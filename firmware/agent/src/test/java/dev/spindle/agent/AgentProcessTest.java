@@ -62,6 +62,9 @@ class AgentProcessTest {
         Path cfg = data.resolve("agent.properties");
         Files.writeString(cfg, String.join("\n", "board.id=" + board, "fleet=it", "board.type=sim", "broker.url=" + url,
                 "data.dir=" + data.resolve("data"), "telemetry.period.s=" + periodS, "app.version=it-1",
+                // a short spread: a test's few boards need no fleet-wide pacing after a broker restart, and
+                // with the default 20 s a stuck connect's 40 s replacement would not fit the test's waits
+                "broker.reconnect.spread.ms=2000",
                 main == null ? "" : "app.main=" + main, args == null ? "" : "app.args=" + args, ""));
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

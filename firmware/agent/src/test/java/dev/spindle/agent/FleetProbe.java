@@ -28,7 +28,9 @@ final class FleetProbe implements AutoCloseable {
 
     /** @param clean false for a persistent session: the broker queues messages while the probe is away */
     FleetProbe(String url, String fleet, String clientId, boolean clean) throws Exception {
-        link = new Link(LinkConfig.builder(url, clientId).backoff(50, 500).cleanSession(clean).build());
+        link = new Link(LinkConfig.builder(url, clientId).backoff(50, 500).cleanSession(clean)
+                .reconnectSpread(2_000) // a probe needs no fleet-wide pacing after a broker restart
+                .build());
         link.subscribe("spindle/v1/" + fleet + "/+/+", 1, m -> {
             view.accept(m, System.currentTimeMillis());
             Topics.Parsed p = Topics.parse(m.topic()).orElseThrow();

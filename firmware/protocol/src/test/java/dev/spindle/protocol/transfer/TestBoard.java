@@ -44,7 +44,9 @@ final class TestBoard implements AutoCloseable {
     }
 
     static Link link(String url, String id) {
-        return new Link(LinkConfig.builder(url, id).backoff(50, 500).build());
+        // a short reconnect spread: two links need no fleet-wide pacing after a broker restart, and with
+        // the default 20 s a stuck connect's 40 s replacement would not fit a test's 60 s offline timeout
+        return new Link(LinkConfig.builder(url, id).backoff(50, 500).reconnectSpread(2_000).build());
     }
 
     /** Closes the receiver (if any) and makes a new one on the same staging directory, as an agent restart would. */
