@@ -42,7 +42,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 final class Ingest {
     static final int BOARDS = 50;
 
-    /** The sides, in the order they are measured in the first round. */
+    /** The sides' keys in the results and in the JSON ({@code KEYMsgPerS}, {@code KEYRounds}). */
     static final String MONITOR = "monitor";
     static final String SUB = "mosquittoSub";
     static final String SHARED = "shared";
@@ -75,6 +75,15 @@ final class Ingest {
         }
         throw new IllegalStateException("mosquitto_sub is not installed: install mosquitto-clients "
                 + "(apt-get install -y mosquitto-clients); the ingest benchmark compares against it (.ci/run installs it)");
+    }
+
+    /** {@code mosquitto_sub} at QoS 1 on the fleet's state, events and telemetry, with {@code extra} options. */
+    private static List<String> mosquittoSubCmd(int port, String clientId, String base, String... extra) {
+        List<String> cmd = new ArrayList<>(List.of(mosquittoSub(), "-h", "127.0.0.1", "-p", Integer.toString(port),
+                "-q", "1", "-i", clientId, "-t", base + Topics.STATE, "-t", base + Topics.EVENTS,
+                "-t", base + Topics.TELEMETRY));
+        cmd.addAll(List.of(extra));
+        return cmd;
     }
 
     /**
@@ -163,11 +172,14 @@ final class Ingest {
 
     /** One measured side: a consumer process, or several that split the stream (shared subscription). */
     static final class Side implements AutoCloseable {
+        /** Its key in the results (e.g. {@link #MONITOR}). */
+        final String key;
         final String name;
         final List<Consumer> members = new ArrayList<>();
         private final Tally tally = new Tally();
 
-        Side(String name) {
+        Side(String key, String name) {
+            this.key = key;
             this.name = name;
         }
 
@@ -217,10 +229,10 @@ final class Ingest {
     }
 
     /**
-     * @param tlsUrl the same broker's TLS listener ({@code ssl://127.0.0.1:PORT})
+     * @param tlsPort the same broker's TLS listener on 127.0.0.1
      * @param caFile the certificate that listener serves, trusted by both TLS consumers
      */
-    static Result run(String url, int port, String tlsUrl, Path caFile, Path dir, int n, int warmupRounds, int rounds)
+    static Result run(String url, int port, int tlsPort, Path caFile, Path dir, int n, int warmupRounds, int rounds)
             throws Exception {
         String fleet = "ingest";
         String base = Topics.ROOT + "/" + fleet + "/+/";
@@ -235,14 +247,9 @@ final class Ingest {
         List<String> monitorCmd = new ArrayList<>(jvm);
         monitorCmd.addAll(List.of("--broker", url));
         List<String> tlsMonitorCmd = new ArrayList<>(jvm);
-        tlsMonitorCmd.addAll(List.of("--broker", tlsUrl, "--ca", caFile.toString()));
-        List<String> subCmd = List.of(mosquittoSub(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-q", "1",
-                "-i", "bench-mosquitto-sub", "-t", base + Topics.STATE, "-t", base + Topics.EVENTS,
-                "-t", base + Topics.TELEMETRY);
-        List<String> tlsSubCmd = List.of(mosquittoSub(), "-h", "127.0.0.1",
-                "-p", tlsUrl.substring(tlsUrl.lastIndexOf(':') + 1), "--cafile", caFile.toString(), "-q", "1",
-                "-i", "bench-mosquitto-sub-tls", "-t", base + Topics.STATE, "-t", base + Topics.EVENTS,
-                "-t", base + Topics.TELEMETRY);
+        tlsMonitorCmd.addAll(List.of("--broker", "ssl://127.0.0.1:" + tlsPort, "--ca", caFile.toString()));
+        List<String> subCmd = mosquittoSubCmd(port, "bench-mosquitto-sub", base);
+        List<String> tlsSubCmd = mosquittoSubCmd(tlsPort, "bench-mosquitto-sub-tls", base, "--cafile", caFile.toString());
         byte[][] payloads = new byte[BOARDS][];
         long now = System.currentTimeMillis();
         for (int b = 0; b < BOARDS; b++) {
@@ -252,17 +259,17 @@ final class Ingest {
         List<String> sharedCmd = new ArrayList<>(monitorCmd);
         sharedCmd.addAll(List.of("--share", "bench-ingest"));
         try (Publisher pub = new Publisher(url);
-                Side monitor = new Side("spindle monitor --json").add("monitor", monitorCmd, dir.resolve("monitor.err"));
-                Side sub = new Side("mosquitto_sub").add("mosquitto_sub", subCmd, dir.resolve("mosquitto_sub.err"));
-                Side shared = new Side("2 x spindle monitor --json --share")
+                Side monitor = new Side(MONITOR, "spindle monitor --json")
+                        .add("monitor", monitorCmd, dir.resolve("monitor.err"));
+                Side sub = new Side(SUB, "mosquitto_sub").add("mosquitto_sub", subCmd, dir.resolve("mosquitto_sub.err"));
+                Side shared = new Side(SHARED, "2 x spindle monitor --json --share")
                         .add("shared-1", sharedCmd, dir.resolve("shared-1.err"))
                         .add("shared-2", sharedCmd, dir.resolve("shared-2.err"));
-                Side tlsMonitor = new Side("spindle monitor --json over TLS")
+                Side tlsMonitor = new Side(TLS_MONITOR, "spindle monitor --json over TLS")
                         .add("tls-monitor", tlsMonitorCmd, dir.resolve("tls-monitor.err"));
-                Side tlsSub = new Side("mosquitto_sub over TLS").add("tls-mosquitto_sub", tlsSubCmd,
+                Side tlsSub = new Side(TLS_SUB, "mosquitto_sub over TLS").add("tls-mosquitto_sub", tlsSubCmd,
                         dir.resolve("tls-mosquitto_sub.err"))) {
             List<Side> sides = List.of(monitor, sub, shared, tlsMonitor, tlsSub);
-            List<String> keys = List.of(MONITOR, SUB, SHARED, TLS_MONITOR, TLS_SUB);
             // all subscribed: telemetry shows up in every output (each shared monitor gets some)
             long deadline = System.currentTimeMillis() + 60_000;
             while (!sides.stream().allMatch(Side::ready)) {
@@ -309,7 +316,8 @@ final class Ingest {
             }
             Map<String, SideResult> results = new LinkedHashMap<>();
             for (int k = 0; k < sides.size(); k++) {
-                results.put(keys.get(k), new SideResult(keys.get(k), Stats.median(measured.get(k)), measured.get(k)));
+                String key = sides.get(k).key;
+                results.put(key, new SideResult(key, Stats.median(measured.get(k)), measured.get(k)));
             }
             return new Result(n, rounds, results);
         }

@@ -83,11 +83,7 @@ public final class MqttBench {
             // a TLS listener too, for the ingest benchmark's TLS sides (the round trip uses plain TCP)
             SelfSignedCertificate cert = SelfSignedCertificate.create(dir.resolve("cert"));
             int tlsPort = MosquittoBroker.freePort();
-            String tlsUrl = "ssl://127.0.0.1:" + tlsPort;
-            try (MosquittoBroker mosquitto = new MosquittoBroker(dir.resolve("mosquitto"))
-                    .configure("listener " + tlsPort + " 127.0.0.1")
-                    .configure("certfile " + cert.certificate().toAbsolutePath())
-                    .configure("keyfile " + cert.key().toAbsolutePath())) {
+            try (MosquittoBroker mosquitto = new MosquittoBroker(dir.resolve("mosquitto")).tlsListener(tlsPort, cert)) {
                 mosquitto.start();
                 int port = Integer.parseInt(mosquitto.url().substring(mosquitto.url().lastIndexOf(':') + 1));
                 System.out.println("round trip ...");
@@ -127,7 +123,7 @@ public final class MqttBench {
                 rtt.put("boardRatioP50", r.p50(RoundTrip.Side.RAW_TO_AGENT) / rawToRaw);
                 if (withIngest) {
                     System.out.println("ingest ...");
-                    ingest(smoke, mosquitto.url(), port, tlsUrl, cert.certificate(), dir, root.putObject("ingest"));
+                    ingest(smoke, mosquitto.url(), port, tlsPort, cert.certificate(), dir, root.putObject("ingest"));
                 }
             }
             ObjectNode machine = root.putObject("machine");
@@ -150,10 +146,10 @@ public final class MqttBench {
         }
     }
 
-    private static void ingest(boolean smoke, String url, int port, String tlsUrl, Path caFile, Path dir, ObjectNode ingest)
+    private static void ingest(boolean smoke, String url, int port, int tlsPort, Path caFile, Path dir, ObjectNode ingest)
             throws Exception {
-        Ingest.Result g = smoke ? Ingest.run(url, port, tlsUrl, caFile, dir, 100, 1, 1)
-                : Ingest.run(url, port, tlsUrl, caFile, dir, 20_000, 3, 6);
+        Ingest.Result g = smoke ? Ingest.run(url, port, tlsPort, caFile, dir, 100, 1, 1)
+                : Ingest.run(url, port, tlsPort, caFile, dir, 20_000, 3, 6);
         ingest.put("messagesPerRound", g.messages());
         ingest.put("rounds", g.rounds());
         double monitor = g.side(Ingest.MONITOR).msgPerS();

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -94,8 +95,9 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * that window (a broker stopping or starting) stops the thread between two polls, and Paho's
  * connect thread polls forever. The link's sockets prevent it ({@link PahoStreams}, plain and TLS).
  * As a second line (a broker that never answers, a cause not yet known): when a connect is still
- * not complete at its deadline, or is refused with "connect already in progress" (reason 32110), the link forcibly disconnects
- * that client and makes a new one ({@link #abandonedClients()}, logged).
+ * not complete at its deadline, or is refused with "connect already in progress" (reason 32110),
+ * the link forcibly disconnects that client and makes a new one ({@link #abandonedClients()},
+ * logged).
  *
  * <p>Paho's keep-alive timers of all links in the JVM share one small scheduler instead of a
  * {@code java.util.Timer} thread per connection ({@code spindle sim} runs a thousand links); with
@@ -674,16 +676,17 @@ public final class Link implements AutoCloseable {
         o.setKeepAliveInterval(config.keepAliveS);
         o.setConnectionTimeout(config.connectTimeoutS);
         o.setMaxInflight(config.maxInflight);
+        LongConsumer connectSent = ms -> connectSentMs = ms;
         if (config.tls != null) {
             try {
                 // a new context at each connect: renewed certificate files are read again
-                o.setSocketFactory(new NoDelaySslSocketFactory(config.tls.socketFactory(), ms -> connectSentMs = ms, payloads));
+                o.setSocketFactory(new NoDelaySslSocketFactory(config.tls.socketFactory(), connectSent, payloads));
             } catch (TlsConfig.TlsFileException e) {
                 throw new LinkException(e.getMessage(), e);
             }
             o.setHttpsHostnameVerificationEnabled(config.tls.isHostnameChecked());
         } else {
-            o.setSocketFactory(new NoDelaySocketFactory(ms -> connectSentMs = ms, payloads));
+            o.setSocketFactory(new NoDelaySocketFactory(connectSent, payloads));
         }
         if (config.username != null) {
             o.setUserName(config.username);

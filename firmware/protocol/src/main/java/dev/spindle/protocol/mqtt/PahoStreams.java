@@ -238,33 +238,35 @@ final class PahoStreams {
         @Override
         public int read() throws IOException {
             try {
-                int b = super.read();
-                if (b < 0) {
-                    holdReaderFailure();
-                }
-                return b;
-            } catch (SocketTimeoutException e) {
-                throw e; // a read timeout, not a broken connection: Paho reads on
+                return heldAtEnd(super.read());
             } catch (IOException e) {
-                holdReaderFailure();
-                throw e;
+                throw heldError(e);
             }
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             try {
-                int n = super.read(b, off, len);
-                if (n < 0) {
-                    holdReaderFailure();
-                }
-                return n;
-            } catch (SocketTimeoutException e) {
-                throw e; // a read timeout, not a broken connection: Paho reads on
+                return heldAtEnd(super.read(b, off, len));
             } catch (IOException e) {
-                holdReaderFailure();
-                throw e;
+                throw heldError(e);
             }
+        }
+
+        /** @return {@code n}, after holding the end of stream when it is one */
+        private int heldAtEnd(int n) {
+            if (n < 0) {
+                holdReaderFailure();
+            }
+            return n;
+        }
+
+        /** @return {@code e}, after holding it unless it is a read timeout (not a broken connection: Paho reads on) */
+        private IOException heldError(IOException e) {
+            if (!(e instanceof SocketTimeoutException)) {
+                holdReaderFailure();
+            }
+            return e;
         }
     }
 

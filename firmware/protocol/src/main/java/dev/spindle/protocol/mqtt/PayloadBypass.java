@@ -55,6 +55,8 @@ final class PayloadBypass extends InputStream {
     /** The body of the PUBLISH being read (after its fixed header), null while none is. */
     private byte[] body;
     private int bodyPos;
+    /** For {@link #read()}: Paho reads each packet's header bytes one at a time (its only reader, one thread). */
+    private final byte[] one = new byte[1];
 
     PayloadBypass(InputStream in, InboundPayloads payloads) {
         this.in = in;
@@ -63,7 +65,6 @@ final class PayloadBypass extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xff;
     }

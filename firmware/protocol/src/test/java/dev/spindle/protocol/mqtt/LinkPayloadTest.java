@@ -56,10 +56,7 @@ class LinkPayloadTest {
         int tlsPort = MosquittoBroker.freePort();
         String tlsUrl = "ssl://127.0.0.1:" + tlsPort;
         TlsConfig tls = TlsConfig.of(cert.certificate(), null, null);
-        try (MosquittoBroker broker = new MosquittoBroker(dir.resolve("mosquitto"))
-                .configure("listener " + tlsPort + " 127.0.0.1")
-                .configure("certfile " + cert.certificate().toAbsolutePath())
-                .configure("keyfile " + cert.key().toAbsolutePath()).start();
+        try (MosquittoBroker broker = new MosquittoBroker(dir.resolve("mosquitto")).tlsListener(tlsPort, cert).start();
                 Link sub = new Link(LinkConfig.builder(tlsUrl, "payload-sub-tls").tls(tls).backoff(50, 500).build())) {
             MqttConnectOptions o = new MqttConnectOptions();
             o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);

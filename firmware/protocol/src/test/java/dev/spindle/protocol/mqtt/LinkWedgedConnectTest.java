@@ -66,10 +66,7 @@ class LinkWedgedConnectTest {
         ServerSocket dropper = server.getServerSocketFactory().createServerSocket();
         dropsConnectsThenBrokerComesBack(dropper, port, "ssl://127.0.0.1:" + port,
                 TlsConfig.of(cert.certificate(), null, null),
-                () -> new MosquittoBroker(dir.resolve("broker"), plainPort)
-                        .configure("listener " + port + " 127.0.0.1")
-                        .configure("certfile " + cert.certificate().toAbsolutePath())
-                        .configure("keyfile " + cert.key().toAbsolutePath()));
+                () -> new MosquittoBroker(dir.resolve("broker"), plainPort).tlsListener(port, cert));
     }
 
     private interface BrokerFactory {

@@ -81,6 +81,13 @@ public final class MosquittoBroker implements AutoCloseable {
         Files.writeString(config(), String.join("\n", conf) + "\n", StandardCharsets.UTF_8);
     }
 
+    /** Adds a TLS listener on {@code port} of 127.0.0.1 serving {@code cert} (the plain listener stays). */
+    public MosquittoBroker tlsListener(int port, SelfSignedCertificate cert) {
+        return configure("listener " + port + " 127.0.0.1")
+                .configure("certfile " + cert.certificate().toAbsolutePath())
+                .configure("keyfile " + cert.key().toAbsolutePath());
+    }
+
     /** Adds a line to the generated configuration, e.g. {@code sys_interval 1}. */
     public MosquittoBroker configure(String line) {
         extra.add(line);
